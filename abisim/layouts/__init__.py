@@ -1,0 +1,194 @@
+"""Record layouts as data: one table per record, grouped in named versions.
+
+A version module holds ``VERSION`` (its name), ``FAMILY`` (which layouts it replaces
+when chosen) and ``RECORDS``: record id -> tuple of :class:`Field`. Everything else
+(record classes, slicing, rendering, validation) is derived from these tables.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Iterable, Mapping
+
+import attrs
+
+CLASSES = frozenset({"A", "N", "AN", "X", "S", "D", "(S)N"})
+DESIGNATIONS = frozenset({"M", "C", "O", ""})
+
+
+@attrs.frozen(slots=True)
+class Field:
+    """One field of a record: CATAIR's own columns (1-based, inclusive)."""
+
+    name: str
+    start: int
+    length: int
+    cls: str
+    designation: str = ""
+    justify: str = ""  # "L" or "R"; derived from the class when empty
+    kind: str = ""  # value type: "text", "int", "date", "date8", "code", "filler", "id"
+    codes: str = ""  # name of a code list or rule checked by validation
+    const: str = ""  # fixed value (record identifiers, literals)
+
+    def __attrs_post_init__(self) -> None:
+        if self.cls not in CLASSES:
+            raise ValueError(f"{self.name}: unknown class {self.cls!r}")
+        if self.designation not in DESIGNATIONS:
+            raise ValueError(f"{self.name}: unknown designation {self.designation!r}")
+
+    @property
+    def end(self) -> int:
+        """Last column, inclusive."""
+        return self.start + self.length - 1
+
+    @property
+    def slice(self) -> slice:
+        return slice(self.start - 1, self.start - 1 + self.length)
+
+    @property
+    def value_kind(self) -> str:
+        if self.kind:
+            return self.kind
+        if self.cls == "S":
+            return "filler"
+        if self.cls == "D":
+            return "date"
+        if self.cls in ("N", "(S)N"):
+            return "int"
+        return "text"
+
+    @property
+    def right_justified(self) -> bool:
+        if self.justify:
+            return self.justify == "R"
+        return self.value_kind == "int"
+
+
+def F(name, start, length, cls, designation="", **kw) -> Field:
+    """Shorthand for table rows."""
+    return Field(name, start, length, cls, designation, **kw)
+
+
+def ID(record_id: str) -> Field:
+    """The record identifier in columns 1 (1 character) or 1-2."""
+    return Field("record_id", 1, len(record_id), "AN", "M", kind="id", const=record_id)
+
+
+def FILL(start: int, end: int) -> Field:
+    return Field(f"filler_{start}", start, end - start + 1, "S", "", kind="filler")
+
+
+@attrs.frozen(slots=True)
+class Layout:
+    record_id: str
+    version: str
+    fields: tuple[Field, ...]
+    title: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.record_id} has no field {name!r}")
+
+    @property
+    def value_fields(self) -> tuple[Field, ...]:
+        """Fields that carry a value on the record class (no fillers, no id)."""
+        return tuple(f for f in self.fields if f.value_kind not in ("filler", "id"))
+
+
+# Version modules, newest first within each family. The first of each family is the default.
+_VERSION_MODULES = {
+    "bbc-v23": "bbc_v23",
+    "ki-v7-2025": "ki_v7_2025",
+    "ki-2010": "ki_2010",
+    "tp-v12-2019": "tp_v12_2019",
+    "ebond-v1.9": "ebond_v1_9",
+    "sim-xp-1": "sim_xp_1",
+}
+
+
+def _load(version: str):
+    return importlib.import_module(f"{__name__}.{_VERSION_MODULES[version]}")
+
+
+def versions() -> tuple[str, ...]:
+    return tuple(_VERSION_MODULES)
+
+
+def families() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for v in _VERSION_MODULES:
+        out.setdefault(_load(v).FAMILY, []).append(v)
+    return out
+
+
+DEFAULT_VERSIONS = tuple(vs[0] for vs in families().values())
+
+
+@attrs.frozen(slots=True)
+class LayoutSet:
+    """The layouts in force for one parse: one version of each family."""
+
+    versions: tuple[str, ...]
+    layouts: Mapping[str, Layout]
+
+    @property
+    def name(self) -> str:
+        return "+".join(self.versions)
+
+    def get(self, record_id: str) -> Layout | None:
+        return self.layouts.get(record_id)
+
+    def __getitem__(self, record_id: str) -> Layout:
+        return self.layouts[record_id]
+
+
+_SETS: dict[tuple[str, ...], LayoutSet] = {}
+
+
+def layout_set(chosen: Iterable[str] | str | None = None) -> LayoutSet:
+    """The default versions, with any chosen version replacing its family's default."""
+    if isinstance(chosen, str):
+        chosen = [c for c in chosen.replace("+", ",").split(",") if c]
+    chosen = list(chosen or ())
+    by_family = {_load(v).FAMILY: v for v in DEFAULT_VERSIONS}
+    for v in chosen:
+        if v not in _VERSION_MODULES:
+            raise ValueError(f"unknown layout version {v!r}; known: {', '.join(versions())}")
+        by_family[_load(v).FAMILY] = v
+    key = tuple(sorted(by_family.values()))
+    if key not in _SETS:
+        layouts: dict[str, Layout] = {}
+        for v in key:
+            mod = _load(v)
+            for rid, fields in mod.RECORDS.items():
+                layouts[rid] = Layout(rid, v, tuple(fields), mod.TITLES.get(rid, ""))
+        _SETS[key] = LayoutSet(key, layouts)
+    return _SETS[key]
+
+
+def all_layouts() -> list[Layout]:
+    """Every layout of every version (for checks and documentation)."""
+    out = []
+    for v in _VERSION_MODULES:
+        mod = _load(v)
+        out.extend(Layout(rid, v, tuple(f), mod.TITLES.get(rid, "")) for rid, f in mod.RECORDS.items())
+    return out
+
+
+def coverage_problems(layout: Layout) -> list[str]:
+    """Gaps, overlaps and overruns of a layout against columns 1-80."""
+    problems = []
+    col = 1
+    for f in sorted(layout.fields, key=lambda f: f.start):
+        if f.length < 1:
+            problems.append(f"{f.name}: length {f.length}")
+        if f.start > col:
+            problems.append(f"gap at columns {col}-{f.start - 1}")
+        elif f.start < col:
+            problems.append(f"{f.name} overlaps at column {f.start}")
+        col = max(col, f.end + 1)
+    if col != 81:
+        problems.append(f"layout ends at column {col - 1}, not 80")
+    return problems

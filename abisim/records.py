@@ -1,0 +1,202 @@
+"""Records: frozen attrs classes made from the layout tables, and the slicing and
+rendering of one 80-column record. Pure functions; errors are returned, never raised.
+
+Values are typed by the layout: text as ``str`` (trailing spaces dropped), numbers as
+``int``, dates as ``datetime.date``, blank fields as ``None``. A value that cannot be
+typed is kept as its raw text, so that a bad record still renders back to its bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import attrs
+
+from abisim.errors import RecordError, error
+from abisim.layouts import Field, Layout
+
+RECORD_LENGTH = 80
+
+
+class Record:
+    """Base of every record class; ``record_id`` and ``layout`` are class attributes."""
+
+    __slots__ = ()
+    record_id: str = ""
+    layout: Layout
+
+    def values(self) -> dict:
+        """Field name -> value, in column order."""
+        return {f.name: getattr(self, f.name) for f in self.layout.value_fields}
+
+    def replace(self, **changes):
+        return attrs.evolve(self, **changes)
+
+
+@lru_cache(maxsize=None)
+def record_class(layout: Layout) -> type:
+    """The attrs class for a layout (one per record id and version)."""
+    fields = {
+        f.name: attrs.field(default=f.const or None) for f in layout.value_fields
+    }
+    # Where the record was read from; not part of its value.
+    fields["line"] = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    name = "R" + layout.record_id if layout.record_id[0].isdigit() else layout.record_id
+    cls = attrs.make_class(name, fields, bases=(Record,), frozen=True, slots=True)
+    cls.record_id = layout.record_id
+    cls.layout = layout
+    cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
+    cls._parse_fast = _compile_parser(layout, cls)
+    return cls
+
+
+# ---------------------------------------------------------------- value conversion
+
+
+def _century(yy: int) -> int:
+    # MMDDYY carries no century: 70-99 are the 1900s (1971 appears in CBP samples).
+    return 1900 + yy if yy >= 70 else 2000 + yy
+
+
+@lru_cache(maxsize=8192)
+def parse_date6(text: str) -> dt.date | None:
+    """MMDDYY -> date; spaces -> None; raises ValueError when not a date."""
+    if text == "      ":
+        return None
+    if len(text) != 6 or not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return dt.date(_century(int(text[4:6])), int(text[0:2]), int(text[2:4]))
+
+
+@lru_cache(maxsize=8192)
+def parse_date8(text: str) -> dt.date | None:
+    """MMDDYYYY -> date; spaces -> None."""
+    if text == " " * 8:
+        return None
+    if len(text) != 8 or not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return dt.date(int(text[4:8]), int(text[0:2]), int(text[2:4]))
+
+
+def format_date6(value: dt.date) -> str:
+    if not 1970 <= value.year <= 2069:
+        raise ValueError(f"{value} cannot be written as MMDDYY")
+    return value.strftime("%m%d%y")
+
+
+def convert(f: Field, raw: str):
+    """Typed value of one field's raw text; raises ValueError when it has none."""
+    kind = f.value_kind
+    if kind == "int":
+        if raw.isascii() and raw.isdigit():
+            return int(raw)
+        if raw.strip(" ") == "":
+            return None
+        raise ValueError(raw)
+    if kind == "date":
+        return parse_date6(raw)
+    if kind == "date8":
+        return parse_date8(raw)
+    return raw.rstrip(" ") or None
+
+
+def field_text(f: Field, value) -> str:
+    """The field's columns for a value (exactly ``f.length`` characters)."""
+    if value is None:
+        return " " * f.length
+    kind = f.value_kind
+    if isinstance(value, str):
+        # Text, codes, and raw text kept from a value that could not be typed.
+        text = value.rjust(f.length) if f.right_justified else value.ljust(f.length)
+    elif isinstance(value, bool):
+        raise ValueError(f"{f.name}: a bool is not a field value")
+    elif isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"{f.name}: negative amount {value}")
+        text = str(value).zfill(f.length)
+    elif isinstance(value, dt.date):
+        text = format_date6(value) if kind == "date" else value.strftime("%m%d%Y")
+    else:
+        raise ValueError(f"{f.name}: cannot write {type(value).__name__}")
+    if len(text) != f.length:
+        raise ValueError(f"{f.name}: {value!r} does not fit in {f.length} columns")
+    return text
+
+
+# ---------------------------------------------------------------- parse and render
+
+
+def _compile_parser(layout: Layout, cls: type):
+    """A fast converter for well-formed records: slices and types in one call.
+
+    It raises on any value it cannot type; the caller then takes the slow path,
+    which keeps the raw text and reports the error.
+    """
+    src = ["def parse(line, line_no):"]
+    args = []
+    env = {"cls": cls, "d6": parse_date6, "d8": parse_date8}
+    for i, f in enumerate(layout.value_fields):
+        a, b = f.start - 1, f.end
+        v = f"v{i}"
+        kind = f.value_kind
+        if kind == "int":
+            blank = " " * f.length
+            src.append(f"    s = line[{a}:{b}]")
+            src.append(f"    {v} = int(s) if s.isdigit() and s.isascii() else (None if s == {blank!r} else _bad)")
+        elif kind == "date":
+            src.append(f"    {v} = d6(line[{a}:{b}])")
+        elif kind == "date8":
+            src.append(f"    {v} = d8(line[{a}:{b}])")
+        else:
+            src.append(f"    {v} = line[{a}:{b}].rstrip(' ') or None")
+        args.append(v)
+    src.append(f"    return cls({', '.join(args)}{', ' if args else ''}line=line_no)")
+    code = "\n".join(src)
+    exec(compile(code, f"<layout {layout.version} {layout.record_id}>", "exec"), env)
+    return env["parse"]
+
+
+def parse_record(text: str, layout: Layout, line: int | None = None) -> tuple[Record, list[RecordError]]:
+    """Slice one record (80 characters, padded by the caller if short) into its class.
+
+    Only typing problems are reported here; field rules are in :mod:`abisim.validate`.
+    """
+    cls = record_class(layout)
+    try:
+        return cls._parse_fast(text, line), []
+    except (ValueError, NameError):
+        pass
+    values, errors = [], []
+    for f in layout.value_fields:
+        raw = text[f.slice]
+        try:
+            values.append(convert(f, raw))
+        except ValueError:
+            values.append(raw)
+            code = "X10" if f.name == "transmission_date" else "PDM"
+            errors.append(
+                error(code, element=f.name, line=line, first_column=f.start,
+                      last_column=f.end, record_id=layout.record_id, field=f.name, value=raw)
+            )
+    return cls(*values, line=line), errors
+
+
+def render_record(record: Record) -> str:
+    """The 80 characters of a record (no line ending)."""
+    layout = record.layout
+    parts = []
+    for f in layout.fields:
+        kind = f.value_kind
+        if kind == "id":
+            parts.append(f.const)
+        elif kind == "filler":
+            parts.append(" " * f.length)
+        else:
+            parts.append(field_text(f, getattr(record, f.name)))
+    return "".join(parts)
+
+
+def make(layout: Layout, **values) -> Record:
+    """Build a record by field name; unknown names raise TypeError."""
+    return record_class(layout)(**values)

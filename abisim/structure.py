@@ -1,0 +1,190 @@
+"""Record order, checked with Lark's LALR tables, one token per record.
+
+The grammars in ``grammars/*.lark`` are the only statement of record order. Lark compiles
+them once into a parse table; :class:`OrderChecker` walks that table as records arrive
+(no lexer, no tree), which costs about as much as a dict lookup per record. When a record
+does not fit, a short search for the records that would make it fit tells a missing record
+(X37, or X03/X05/X06 for control records) from one out of sequence (X35).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark
+from lark.parsers.lalr_analysis import Reduce
+
+from abisim.errors import RecordError, error
+
+GRAMMAR_FILES = ("envelope.lark", "ki.lark", "tp.lark", "cb.lark", "xp.lark")
+
+# Applications whose blocks the grammar knows, by the B record's application id.
+APPLICATIONS = ("KI", "KR", "TP", "TT", "CB", "CX", "XP", "XQ")
+
+END = "$END"
+
+
+def grammar_dir() -> Path:
+    """The grammars: shipped in the package as ``abisim/grammars``."""
+    return Path(str(resources.files("abisim") / "grammars"))
+
+
+def grammar_text() -> str:
+    folder = grammar_dir()
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in GRAMMAR_FILES)
+
+
+@lru_cache(maxsize=1)
+def parse_table():
+    """Lark's LALR table for the grammars, compiled once per process."""
+    parser = Lark(grammar_text(), parser="lalr", lexer="basic", start="start")
+    table = parser.parser.parser.parser.parse_table
+    start = table.start_states["start"]
+    end = table.end_states["start"]
+    return table.states, start, end
+
+
+def token_for(record) -> str | None:
+    """The grammar terminal of a record, or None for a record the grammar ignores."""
+    rid = record.record_id
+    if rid == "B":
+        app = record.application_id
+        if app is None:
+            return "B_REJECT"
+        return f"B_{app}" if app in APPLICATIONS else "B_OTHER"
+    if rid == "TN":
+        q = record.qualifier
+        return f"TN_{q}" if q in _TN_QUALIFIERS else None
+    if rid[0].isdigit():
+        return "R" + rid
+    return rid
+
+
+_TN_QUALIFIERS = frozenset({"IN1", "CE1", "CW1", "BN1", "BC1", "CN1", "CE2", "NE1", "IN2", "BN2"})
+
+# What a missing record is called, by the terminal that had to be supplied.
+_MISSING_CODES = {"A": "X33", "Y": "X05", "Z": "X06"}
+
+
+def _describe(token: str) -> str:
+    if token.startswith("B_"):
+        return "B"
+    if token.startswith("TN_"):
+        return "TN " + token[3:]
+    if token.startswith("R") and token[1:].isdigit():
+        return token[1:]
+    return token
+
+
+class OrderChecker:
+    """Feeds record terminals through the LALR table, collecting order errors."""
+
+    __slots__ = ("states", "stack", "end_state", "previous", "done")
+
+    def __init__(self) -> None:
+        self.states, start, self.end_state = parse_table()
+        self.stack = [start]
+        self.previous: str | None = None
+        self.done = False
+
+    # -- the table walk
+    def _advance(self, stack: list[int], token: str) -> bool:
+        """Feed one terminal into ``stack`` in place; False when it does not fit."""
+        states = self.states
+        while True:
+            action = states[stack[-1]].get(token)
+            if action is None:
+                return False
+            kind, arg = action
+            if kind is Reduce:
+                size = len(arg.expansion)
+                if size:
+                    del stack[-size:]
+                goto = states[stack[-1]].get(arg.origin.name)
+                stack.append(goto[1])
+                if token == END and stack[-1] == self.end_state:
+                    return True
+                continue
+            stack.append(arg)
+            return True
+
+    def expected(self, stack: list[int] | None = None) -> list[str]:
+        row = self.states[(stack or self.stack)[-1]]
+        return [t for t in row if t.isupper() or t == END]
+
+    def feed(self, token: str, *, line: int | None = None, record_id: str = "") -> list[RecordError]:
+        """One record's terminal. Returns the errors it caused (none when it fits)."""
+        if self._advance(self.stack, token):
+            self.previous = token
+            return []
+        return self._recover(token, line, record_id)
+
+    def finish(self, *, line: int | None = None) -> list[RecordError]:
+        """End of input: any records still missing."""
+        if self._advance(list(self.stack), END):
+            return []
+        return self._recover(END, line, "")
+
+    # -- recovery
+    def _recover(self, token: str, line, record_id) -> list[RecordError]:
+        path = self._search(token)
+        if path is None:
+            if token == END:
+                return [error("X06", message="BATCH CONTROL MISSING - Z-RECORD", line=line)]
+            return [
+                error("X35", line=line, first_column=1, last_column=len(record_id) or 2,
+                      record_id=record_id, value=record_id,
+                      message=f"OUT OF SEQUENCE RECORD FOUND IN GROUPING: {record_id} here;"
+                              f" expected {self._expected_text()}")
+            ]
+        inserted, stack = path
+        errors = []
+        previous = self.previous
+        for missing in inserted:
+            if missing.startswith("B_"):
+                code = "X03"
+            elif missing in _MISSING_CODES:
+                code = _MISSING_CODES[missing]
+            elif previous is not None and previous.startswith("B_"):
+                code = "X04"
+            else:
+                code = "X37"
+            before = "end of input" if token == END else record_id
+            errors.append(
+                error(code, line=line, record_id=record_id or None,
+                      first_column=1 if record_id else None,
+                      last_column=len(record_id) if record_id else None,
+                      message=f"{error(code).message}: {_describe(missing)} expected before {before}")
+            )
+            previous = missing
+        self.stack = stack
+        if token != END:
+            self._advance(self.stack, token)
+            self.previous = token
+        return errors
+
+    def _search(self, token: str, depth: int = 8):
+        """Shortest run of terminals (up to ``depth``) after which ``token`` fits."""
+        frontier = [((), list(self.stack))]
+        for _ in range(depth):
+            nxt = []
+            for inserted, stack in frontier:
+                for t in self.expected(stack):
+                    if t == END or t == "B_OTHER" or t == "B_REJECT":
+                        continue
+                    trial = list(stack)
+                    if not self._advance(trial, t):
+                        continue
+                    path = inserted + (t,)
+                    probe = list(trial)
+                    if self._advance(probe, token):
+                        return path, trial
+                    nxt.append((path, trial))
+            frontier = nxt[:200]
+        return None
+
+    def _expected_text(self) -> str:
+        names = sorted({_describe(t) for t in self.expected() if t != END})
+        return ", ".join(names) if names else "end of input"

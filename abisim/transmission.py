@@ -1,0 +1,405 @@
+"""Transmissions: framing, records in order, the envelope, and rendering back to bytes.
+
+``parse`` reads a whole transmission (bytes, str or path); ``iter_records`` streams a
+file of any size; ``render`` writes a transmission back. Parse then render gives back the
+input bytes for every valid input.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import IO, Iterable, Iterator
+
+import attrs
+
+from abisim import validate as _validate
+from abisim.errors import FATAL, WARNING, RecordError, error
+from abisim.layouts import LayoutSet, layout_set
+from abisim.records import RECORD_LENGTH, Record, parse_record, render_record
+from abisim.structure import OrderChecker, token_for
+
+MAX_P1_PER_BLOCK = 99
+
+
+@attrs.frozen(slots=True)
+class Block:
+    header: Record  # B
+    details: tuple[Record, ...] = ()
+    trailer: Record | None = None  # Y
+
+    @property
+    def application_id(self) -> str | None:
+        return self.header.application_id
+
+    def records(self) -> Iterator[Record]:
+        yield self.header
+        yield from self.details
+        if self.trailer is not None:
+            yield self.trailer
+
+
+@attrs.frozen(slots=True)
+class Batch:
+    header: Record  # A
+    blocks: tuple[Block, ...] = ()
+    trailer: Record | None = None  # Z
+
+    def records(self) -> Iterator[Record]:
+        yield self.header
+        for block in self.blocks:
+            yield from block.records()
+        if self.trailer is not None:
+            yield self.trailer
+
+
+@attrs.frozen(slots=True)
+class Transmission:
+    batches: tuple[Batch, ...] = ()
+    errors: tuple[RecordError, ...] = ()
+    layouts: str = ""
+    newline: str = "\n"  # what separated the records: "\n", "\r\n" or "" (none)
+    final_newline: bool = True  # whether the last record was followed by the newline
+
+    @property
+    def ok(self) -> bool:
+        """No fatal error (warnings allowed)."""
+        return not any(e.is_fatal for e in self.errors)
+
+    @property
+    def warnings(self) -> tuple[RecordError, ...]:
+        return tuple(e for e in self.errors if not e.is_fatal)
+
+    def records(self) -> Iterator[Record]:
+        for batch in self.batches:
+            yield from batch.records()
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(b for batch in self.batches for b in batch.blocks)
+
+
+# ---------------------------------------------------------------- framing
+
+
+@attrs.frozen(slots=True)
+class Line:
+    """One record's text as framed from the input."""
+
+    number: int
+    text: str
+    offset: int  # byte offset of the record in the input
+
+
+def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16) -> Iterator[tuple[Line, str, bool]]:
+    """Records of a binary stream: (line, separator, ended by a newline).
+
+    Records are separated by LF or CR/LF, or not at all (then cut every 80 bytes); the
+    first bytes decide. Memory stays flat whatever the size of the stream.
+    """
+    head = stream.read(chunk)
+    if not head:
+        return
+    probe = head[: RECORD_LENGTH + 2]
+    if b"\n" in probe or (b"\n" in head and len(head) <= RECORD_LENGTH + 2):
+        sep = "\r\n" if b"\r\n" in probe else "\n"
+        first = io.BytesIO(head + (stream.readline() if not head.endswith(b"\n") else b""))
+        number, offset = 0, 0
+        for source in (first, stream):
+            for raw in source:
+                number += 1
+                ended = raw.endswith(b"\n")
+                text = raw[:-1] if ended else raw
+                if text.endswith(b"\r"):
+                    text = text[:-1]
+                yield Line(number, text.decode("latin-1"), offset), sep, ended
+                offset += len(raw)
+        return
+    number, offset, pending = 0, 0, head
+    while True:
+        more = stream.read(chunk)
+        pending += more
+        cut = len(pending) if not more else len(pending) - len(pending) % RECORD_LENGTH
+        for o in range(0, cut, RECORD_LENGTH):
+            number += 1
+            yield Line(number, pending[o : o + RECORD_LENGTH].decode("latin-1"), offset), "", False
+            offset += RECORD_LENGTH
+        pending = pending[cut:]
+        if not more:
+            return
+
+
+# ---------------------------------------------------------------- reading records
+
+
+@attrs.frozen(slots=True)
+class ParsedRecord:
+    """A record as streamed: the record (None when its id is unknown) and its errors."""
+
+    line: Line
+    record: Record | None
+    errors: tuple[RecordError, ...]
+
+
+_PRINTABLE = frozenset(chr(c) for c in range(0x20, 0x7F))
+
+
+def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool,
+                 validate: bool) -> ParsedRecord:
+    text, n = line.text, line.number
+    errors: list[RecordError] = []
+    if len(text) < RECORD_LENGTH:
+        if text.strip(" ") == "":
+            return ParsedRecord(line, None, (error(
+                "X34", line=n, first_column=1, last_column=max(len(text), 1),
+                value=text, message="UNKNOWN RECORD ID FOUND IN GROUPING: empty record"),))
+        severity = WARNING if lenient and is_last else FATAL
+        where = "LAST RECORD" if is_last else "RECORD"
+        errors.append(RecordError(
+            "X42", f"{where} LESS THAN 80-CHAR LENGTH ({len(text)})", n, len(text) + 1,
+            RECORD_LENGTH, None, None, None, severity))
+        text = text.ljust(RECORD_LENGTH)
+    elif len(text) > RECORD_LENGTH:
+        errors.append(error("X39", line=n, first_column=RECORD_LENGTH + 1, last_column=len(text),
+                            value=text[RECORD_LENGTH:],
+                            message=f"DATA FOUND IN FILLER: {len(text) - RECORD_LENGTH} characters beyond column 80"))
+        text = text[:RECORD_LENGTH]
+    layout = layouts.layouts.get(text[:2]) or layouts.layouts.get(text[:1])
+    if layout is None or (len(layout.record_id) == 1 and text[1:2] != " " and text[:1] == "K"):
+        rid = text[:2]
+        errors.append(error("X34", line=n, first_column=1, last_column=2, value=rid,
+                            message=f"UNKNOWN RECORD ID FOUND IN GROUPING: {rid!r}"))
+        return ParsedRecord(line, None, tuple(errors))
+    record, typing_errors = parse_record(text, layout, n)
+    errors.extend(typing_errors)
+    if validate:
+        errors.extend(_validate.check_record(text, record, n))
+    elif not _PRINTABLE.issuperset(text):
+        errors.extend(_validate.nonstandard(text, layout, n))
+    return ParsedRecord(line, record, tuple(errors))
+
+
+def iter_records(source, *, layouts=None, lenient: bool = False,
+                 validate: bool = True) -> Iterator[ParsedRecord]:
+    """Stream the records of a file, path, bytes or str, one :class:`ParsedRecord` each.
+
+    Record order is not checked here (see :func:`parse`); memory stays flat.
+    """
+    ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
+    lines = _lines_of(source)
+    previous = None
+    for line, _sep, _ended in lines:
+        if previous is not None:
+            yield _read_record(previous, ls, is_last=False, lenient=lenient, validate=validate)
+        previous = line
+    if previous is not None:
+        yield _read_record(previous, ls, is_last=True, lenient=lenient, validate=validate)
+
+
+def _lines_of(source) -> Iterator[tuple[Line, str, bool]]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _stream_lines(io.BytesIO(bytes(source)))
+    if isinstance(source, str) and not _looks_like_path(source):
+        return _stream_lines(io.BytesIO(source.encode("latin-1", errors="replace")))
+    if isinstance(source, (str, os.PathLike)):
+        return _file_lines(source)
+    return _stream_lines(source)
+
+
+def _file_lines(path) -> Iterator[tuple[Line, str, bool]]:
+    with open(path, "rb") as f:
+        yield from _stream_lines(f)
+
+
+def _looks_like_path(text: str) -> bool:
+    return "\n" not in text and 0 < len(text) < 4096 and os.path.exists(text)
+
+
+# ---------------------------------------------------------------- the whole transmission
+
+
+def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True) -> Transmission:
+    """Parse a transmission: bytes, str (its text, or a path) or a path-like.
+
+    Never raises on bad input: every problem is in ``Transmission.errors``.
+    """
+    ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
+    if isinstance(source, (str, os.PathLike)) and (not isinstance(source, str) or _looks_like_path(source)):
+        with open(source, "rb") as f:
+            data = f.read()
+    elif isinstance(source, str):
+        data = source.encode("latin-1", errors="replace")
+    else:
+        data = bytes(source)
+    framed = list(_stream_lines(io.BytesIO(data)))
+    builder = _Builder(ls)
+    last = len(framed) - 1
+    for i, (line, _sep, _ended) in enumerate(framed):
+        builder.add(_read_record(line, ls, is_last=i == last, lenient=lenient, validate=validate))
+    newline = framed[0][1] if framed else "\n"
+    final_newline = framed[-1][2] if framed and newline else bool(newline)
+    return builder.finish(newline, final_newline)
+
+
+class _Builder:
+    """Groups records into batches and blocks, checking order and the envelope."""
+
+    def __init__(self, layouts: LayoutSet) -> None:
+        self.layouts = layouts
+        self.order = OrderChecker()
+        self.errors: list[RecordError] = []
+        self.batches: list[Batch] = []
+        self.batch: dict | None = None  # A, blocks so far
+        self.block: dict | None = None  # B, details so far
+        self.skip_block = False
+        self.last_line = 0
+
+    def add(self, parsed: ParsedRecord) -> None:
+        self.errors.extend(parsed.errors)
+        self.last_line = parsed.line.number
+        rec = parsed.record
+        if rec is None:
+            return
+        token = token_for(rec)
+        if token is None:
+            return  # a TN whose qualifier is unknown: its field error says so
+        if self.skip_block and token not in ("Y", "Z", "A") and not token.startswith("B_"):
+            return  # the body of a block of an unknown application is not read
+        order_errors = self.order.feed(token, line=rec.line, record_id=rec.record_id)
+        self.errors.extend(order_errors)
+        if order_errors and order_errors[-1].code == "X35":
+            return
+        self._place(rec, token, order_errors)
+
+    def _place(self, rec: Record, token: str, order_errors) -> None:
+        missing = {e.code for e in order_errors}
+        if token == "A":
+            self._close_block()
+            self._close_batch(None)
+            self.batch = {"A": rec, "blocks": []}
+        elif token.startswith("B_"):
+            self._close_block()
+            self._ensure_batch(rec)
+            self.block = {"B": rec, "details": []}
+            self.skip_block = token == "B_OTHER"
+            self._check_block_header(rec)
+        elif token == "Y":
+            self._ensure_batch(rec)
+            if self.block is None:
+                return
+            self._close_block(rec)
+        elif token == "Z":
+            self._close_block()
+            self._ensure_batch(rec)
+            self._close_batch(rec)
+        else:
+            if self.block is None:
+                return
+            self.block["details"].append(rec)
+        del missing
+
+    def _ensure_batch(self, rec) -> None:
+        if self.batch is None:
+            self.batch = {"A": None, "blocks": []}
+
+    def _check_block_header(self, b) -> None:
+        app = b.application_id
+        line = b.line
+        if app is None:
+            return
+        if app not in _KNOWN_APPS:
+            self.errors.append(error("X12", line=line, first_column=11, last_column=12,
+                                     record_id="B", field="application_id", value=app))
+        a = self.batch["A"] if self.batch else None
+        if a is not None and a.application_id and a.application_id != app:
+            self.errors.append(error("X19", line=line, first_column=11, last_column=12,
+                                     record_id="B", field="application_id", value=app,
+                                     message=f"BLOCK APP ID / BATCH APP ID CONFLICT: A says {a.application_id}"))
+
+    def _close_block(self, y=None) -> None:
+        if self.block is None:
+            return
+        b, details = self.block["B"], tuple(self.block["details"])
+        self.block = None
+        self.skip_block = False
+        if y is not None:
+            self._check_trailer(b, details, y)
+        self._check_loops(b, details)
+        if self.batch is not None:
+            self.batch["blocks"].append(Block(b, details, y))
+
+    def _check_trailer(self, b, details, y) -> None:
+        for name, first, last in (("port", 4, 7), ("filer_code", 8, 10), ("application_id", 11, 12)):
+            if getattr(b, name) != getattr(y, name):
+                self.errors.append(error(
+                    "X32", line=y.line, first_column=first, last_column=last, record_id="Y",
+                    field=name, value=getattr(y, name) or "",
+                    message=f"Y-REC DOES NOT MATCH B-REC: {name} {getattr(y, name)!r} vs {getattr(b, name)!r}"))
+        count = y.record_count
+        if isinstance(count, int) and count != len(details):
+            self.errors.append(error(
+                "X32", line=y.line, first_column=13, last_column=17, record_id="Y",
+                field="record_count", value=f"{count:05d}",
+                message=f"Y-REC DOES NOT MATCH B-REC: count {count}, {len(details)} detail records"))
+
+    def _check_loops(self, b, details) -> None:
+        if b.application_id == "XP":
+            p1 = [r for r in details if r.record_id == "P1"]
+            if len(p1) > MAX_P1_PER_BLOCK:
+                r = p1[MAX_P1_PER_BLOCK]
+                self.errors.append(error("X36", line=r.line, first_column=1, last_column=2,
+                                         record_id="P1", message=f"LOOP EXCEEDED: {len(p1)} P1 records, at most {MAX_P1_PER_BLOCK}"))
+
+    def _close_batch(self, z) -> None:
+        if self.batch is None:
+            return
+        a, blocks = self.batch["A"], tuple(self.batch["blocks"])
+        self.batch = None
+        if a is not None and z is not None:
+            for name, first, last in (("site_code", 2, 5), ("id_code", 6, 8),
+                                      ("transmission_date", 15, 20), ("office_code", 38, 39)):
+                if getattr(a, name) != getattr(z, name):
+                    self.errors.append(error(
+                        "X14", line=z.line, first_column=first, last_column=last, record_id="Z",
+                        field=name, value=str(getattr(z, name) or ""),
+                        message=f"Z-REC DOES NOT MATCH A-REC: {name}"))
+        ks = [r for blk in blocks for r in blk.details if r.record_id == "K"]
+        for extra in ks[1:]:
+            self.errors.append(error("X41", line=extra.line, first_column=1, last_column=1, record_id="K"))
+        if a is not None:
+            self.batches.append(Batch(a, blocks, z))
+
+    def finish(self, newline: str, final_newline: bool = True) -> Transmission:
+        self.errors.extend(self.order.finish(line=self.last_line or None))
+        self._close_block()
+        self._close_batch(None)
+        errors = sorted(self.errors, key=lambda e: (e.line or 0, e.first_column or 0))
+        return Transmission(tuple(self.batches), tuple(errors), self.layouts.name, newline,
+                            final_newline)
+
+
+_KNOWN_APPS = frozenset({"KI", "KR", "TP", "TT", "CB", "CX", "XP", "XQ"})
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render_lines(records: Iterable[Record]) -> Iterator[str]:
+    for r in records:
+        yield render_record(r)
+
+
+def render(transmission_or_records, *, newline: str | None = None) -> bytes:
+    """Bytes of a transmission (or of any records), each record followed by the newline."""
+    final = True
+    if isinstance(transmission_or_records, Transmission):
+        records = transmission_or_records.records()
+        sep = transmission_or_records.newline if newline is None else newline
+        final = transmission_or_records.final_newline or newline is not None
+    else:
+        records = transmission_or_records
+        sep = "\n" if newline is None else newline
+    out = sep.join(render_lines(records))
+    if out and final:
+        out += sep
+    return out.encode("latin-1")

@@ -1,0 +1,402 @@
+"""Field validation of one record, errors as data.
+
+Two passes keep the common case fast: one regular expression per layout checks every
+column's character class at once (C speed); only a record that fails it is examined
+field by field to say where. Then the field rules run on the typed values: mandatory
+fields, code lists, importer-number formats, postal codes, dates, constants.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from abisim import codes
+from abisim.errors import FATAL, WARNING, RecordError, error
+from abisim.layouts import Field, Layout
+
+# Printable ASCII without lower-case letters: CATAIR is upper case only.
+_X = r"\x20-\x60\x7b-\x7e"
+_CLASS_PATTERNS = {
+    "A": "[A-Z ]",
+    "N": "[0-9]",
+    "AN": "[A-Z0-9 ]",
+    "X": f"[{_X}]",
+    "S": " ",
+}
+
+# ---------------------------------------------------------------- codes by field
+
+
+IMPORTER_NUMBER_PATTERNS = {
+    "EIN": re.compile(r"\d{2}-\d{7}[A-HJ-NP-Y0-9]{2}"),
+    "SSN": re.compile(r"\d{3}-\d{2}-\d{4} "),
+    "CBP": re.compile(r"\d{6}-\d{5}"),
+}
+
+
+def importer_number_format(raw: str) -> str | None:
+    """'EIN', 'SSN' or 'CBP' for a 12-column importer number, None when malformed."""
+    raw = raw.ljust(12)
+    for name, pattern in IMPORTER_NUMBER_PATTERNS.items():
+        if pattern.fullmatch(raw):
+            return name
+    return None
+
+
+# Which code a missing mandatory field gets, where CBP has a specific one.
+MISSING_CODES = {
+    ("A", "site_code"): "X07",
+    ("A", "id_code"): "X08",
+    ("A", "application_id"): "X11",
+    ("Z", "site_code"): "X07",
+    ("Z", "id_code"): "X08",
+    ("B", "port"): "X15",
+    ("B", "filer_code"): "X16",
+    ("B", "application_id"): "X11",
+    ("Y", "port"): "X15",
+    ("Y", "filer_code"): "X16",
+    ("Y", "application_id"): "X11",
+    ("T1", "action"): "R06",
+    ("T1", "importer_name"): "R02",
+    ("T1", "mail_address_1"): "R15",
+    ("TA", "name_qualifier"): "R13",
+    ("T2", "mail_city"): "R19",
+    ("T2", "mail_state"): "R20",
+    ("T2", "mail_country"): "R27",
+    ("TC", "physical_city"): "R37",
+    ("TC", "physical_state"): "R38",
+    ("TC", "physical_country"): "R45",
+}
+
+# Which code a value outside its code list gets.
+INVALID_CODES = {
+    "tp_action": "R06",
+    "importer_type": "R11",
+    "name_qualifier": "R13",
+}
+
+MAILING_RECORDS = {"T1": "R14", "T2": "R14"}
+PHYSICAL_RECORDS = {"TB": "R31", "TC": "R31"}
+
+_SIMPLE_CODE_LISTS = {
+    "tp_action": frozenset("AUN"),
+    "importer_type": frozenset(codes.IMPORTER_TYPES),
+    "name_qualifier": codes.NAME_QUALIFIERS,
+    "address_request": frozenset("1"),
+    "activity_letter": frozenset(codes.ACTIVITY_LETTERS),
+    "amount_location": frozenset("12"),
+    "yes_no": frozenset("YN"),
+    "user_status": frozenset("AT"),
+    "center_id": frozenset(codes.CENTER_IDS),
+    "k8_qualifier": frozenset(codes.K8_QUALIFIERS),
+    "tn_qualifier": frozenset(codes.TN_QUALIFIERS),
+    "x_flag": frozenset("X"),
+    "entries_per_year": frozenset("12345"),
+    "address_type": frozenset(codes.MAILING_ADDRESS_TYPES),
+    "passport_type": frozenset("1234"),
+    "relation": frozenset("12"),
+    "disposition": frozenset("AR"),
+    "e1_disposition": frozenset("ARFI"),
+    "x1_disposition": frozenset("R"),
+    "x0_reference_type": frozenset({"BLOCK", "TRNACT"}),
+    "severity": frozenset("FI"),
+    "bond_designation": frozenset(codes.BOND_DESIGNATIONS),
+    "bond_type": frozenset(codes.BOND_TYPES),
+    "ebond_activity": codes.EBOND_ACTIVITY_CODES,
+    "ebond_id_type": frozenset(codes.EBOND_ID_TYPES),
+    "user_action": frozenset("AD"),
+    "p1_action": frozenset("AQ"),
+    "p1_path": frozenset("CN"),
+    "ki_result": frozenset(range(5)),
+    "country": codes.ISO_COUNTRIES,
+}
+
+_ALL_STATES = frozenset(codes.US_STATES) | frozenset(codes.CANADIAN_PROVINCES) | frozenset(
+    codes.MEXICAN_STATES) | {codes.FOREIGN_STATE}
+
+# Postal codes by country (domain reference §3.2).
+_POSTAL_US = re.compile(r"\d{5}(?:\d{4})?")
+_POSTAL_CA = re.compile(r"[A-Z]\d[A-Z] \d[A-Z]\d")
+_POSTAL_MX = re.compile(r"\d{5}")
+_POSTAL_OTHER = re.compile(r"[A-Z0-9 ]{1,9}")
+
+# Which fields of a record hold state, postal code and country together.
+ADDRESS_GROUPS = {
+    "T2": ("mail_state", "mail_postal_code", "mail_country"),
+    "TC": ("physical_state", "physical_postal_code", "physical_country"),
+}
+
+
+def postal_code_problem(country: str | None, state: str | None, postal: str | None) -> str | None:
+    """Why a postal code does not fit its country, or None."""
+    if country in codes.US_TERRITORY_COUNTRIES:
+        if not postal or not _POSTAL_US.fullmatch(postal):
+            return "U.S. POSTAL CODE MUST BE 5 OR 9 DIGITS"
+    elif country == "CA":
+        if postal and not _POSTAL_CA.fullmatch(postal):
+            return "CANADIAN POSTAL CODE MUST BE ANA NAN"
+    elif country == "MX":
+        if postal and not _POSTAL_MX.fullmatch(postal):
+            return "MEXICAN POSTAL CODE MUST BE 5 DIGITS"
+    elif postal and not _POSTAL_OTHER.fullmatch(postal):
+        return "FOREIGN POSTAL CODE MUST BE UP TO 9 LETTERS OR DIGITS"
+    return None
+
+
+def state_problem(country: str | None, state: str | None) -> str | None:
+    if state is None:
+        return None
+    if country in codes.US_TERRITORY_COUNTRIES:
+        ok = state in codes.US_STATES
+    elif country == "CA":
+        ok = state in codes.CANADIAN_PROVINCES
+    elif country == "MX":
+        ok = state in codes.MEXICAN_STATES
+    elif country is None:
+        ok = state in _ALL_STATES
+    else:
+        ok = state == codes.FOREIGN_STATE
+    return None if ok else f"STATE {state} NOT VALID FOR COUNTRY {country or '  '}"
+
+
+# ---------------------------------------------------------------- per layout plans
+
+
+def _field_pattern(f: Field) -> str:
+    n = f.length
+    kind = f.value_kind
+    if kind == "id":
+        return re.escape(f.const)
+    if f.const:
+        return f"(?:{re.escape(f.const)}| {{{n}}})"
+    if f.cls == "(S)N" or (kind == "int" and f.designation != "M"):
+        return f"(?:[0-9]{{{n}}}| {{{n}}})"
+    if f.cls == "D" or kind in ("date", "date8"):
+        return f"(?:[0-9]{{{n}}}| {{{n}}})"
+    return f"{_CLASS_PATTERNS[f.cls]}{{{n}}}"
+
+
+@lru_cache(maxsize=None)
+def _record_pattern(layout: Layout) -> re.Pattern:
+    return re.compile("".join(_field_pattern(f) for f in layout.fields))
+
+
+@lru_cache(maxsize=None)
+def _mandatory(layout: Layout) -> tuple[Field, ...]:
+    return tuple(f for f in layout.value_fields if f.designation == "M")
+
+
+@lru_cache(maxsize=None)
+def _coded(layout: Layout) -> tuple[Field, ...]:
+    return tuple(f for f in layout.value_fields if f.codes)
+
+
+def _err(code, f: Field, layout: Layout, line, value, message="", severity=FATAL) -> RecordError:
+    e = error(code, element=f.name, message=message, line=line, first_column=f.start,
+              last_column=f.end, record_id=layout.record_id, field=f.name, value=value)
+    return e if severity == FATAL else RecordError(**{**e.to_json(), "severity": severity})
+
+
+def nonstandard(text: str, layout: Layout, line) -> list[RecordError]:
+    """X40 for each field holding a byte outside printable ASCII."""
+    out = []
+    for f in layout.fields:
+        raw = text[f.slice]
+        bad = [i for i, c in enumerate(raw) if not " " <= c <= "~"]
+        if bad:
+            out.append(error("X40", line=line, first_column=f.start + bad[0], last_column=f.start + bad[-1],
+                             record_id=layout.record_id, field=f.name, value=raw,
+                             message=f"NON-STANDARD DATA FOUND: byte 0x{ord(raw[bad[0]]):02X}"))
+    return out
+
+
+def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
+    """Locate what the whole-record pattern rejected, field by field."""
+    out = nonstandard(text, layout, line)
+    flagged = {e.field for e in out}
+    rid = layout.record_id
+    for f in layout.fields:
+        if f.name in flagged:
+            continue
+        raw = text[f.slice]
+        if re.fullmatch(_field_pattern(f), raw):
+            continue
+        kind = f.value_kind
+        if kind == "filler":
+            out.append(_err("X39", f, layout, line, raw))
+        elif kind == "id":
+            continue
+        elif any(c.islower() for c in raw):
+            code = MAILING_RECORDS.get(rid) or PHYSICAL_RECORDS.get(rid) or "X40"
+            msg = "" if code != "X40" else "NON-STANDARD DATA FOUND: LOWER CASE"
+            if rid == "T1" and f.name not in ("mail_address_1",):
+                code, msg = "X40", "NON-STANDARD DATA FOUND: LOWER CASE"
+            col = next(i for i, c in enumerate(raw) if c.islower())
+            e = _err(code, f, layout, line, raw, msg)
+            out.append(RecordError(**{**e.to_json(), "first_column": f.start + col}))
+        elif kind in ("date", "date8", "int"):
+            continue  # the typing of the record already reported it (PDM / X10)
+        elif f.const:
+            out.append(_err("PDM", f, layout, line, raw, f"{f.name.upper()} MUST BE {f.const!r}"))
+        else:
+            out.append(_err("PDM", f, layout, line, raw,
+                            f"{f.name.upper().replace('_', ' ')} PATTERN UNKNOWN: CLASS {f.cls}"))
+    return out
+
+
+def check_record(text: str, record, line) -> list[RecordError]:
+    """Every field rule of one 80-column record (``text`` already padded to 80)."""
+    layout = record.layout
+    rid = layout.record_id
+    out: list[RecordError] = []
+    if not _record_pattern(layout).fullmatch(text):
+        out.extend(_class_errors(text, layout, line))
+    bad_fields = {e.field for e in out}
+    for f in _mandatory(layout):
+        if getattr(record, f.name) is None and f.name not in bad_fields:
+            code = MISSING_CODES.get((rid, f.name), "MVM")
+            out.append(_err(code, f, layout, line, text[f.slice]))
+            bad_fields.add(f.name)
+    for f in _coded(layout):
+        if f.name in bad_fields:
+            continue
+        value = getattr(record, f.name)
+        if value is None:
+            continue
+        problem = _code_problem(f, value, record)
+        if problem:
+            code, message, severity = problem
+            out.append(_err(code, f, layout, line, text[f.slice], message, severity))
+    rule = _RECORD_RULES.get(rid)
+    if rule is not None:
+        out.extend(rule(record, layout, line, text, bad_fields))
+    return out
+
+
+def _code_problem(f: Field, value, record):
+    name = f.codes
+    if name == "importer_number":
+        return _importer_number_problem(f, value, record)
+    if name == "state":
+        if value not in _ALL_STATES:
+            return "PDM", f"STATE/PROVINCE CODE {value} UNKNOWN", FATAL
+        return None
+    allowed = _SIMPLE_CODE_LISTS.get(name)
+    if allowed is None or value in allowed:
+        return None
+    if name == "country":
+        return "PDM", f"ISO COUNTRY CODE {value} UNKNOWN", FATAL
+    code = INVALID_CODES.get(name, "PDM")
+    return code, "" if code != "PDM" else f"{f.name.upper().replace('_', ' ')} {value!r} NOT A KNOWN CODE", FATAL
+
+
+def _importer_number_problem(f: Field, value, record):
+    raw = value if isinstance(value, str) else str(value)
+    layout = record.layout
+    if layout.record_id in ("30", "35", "36"):
+        wanted = {"EI": "EIN", "34": "SSN", "ANI": "CBP"}.get(record.id_type)
+        got = importer_number_format(raw)
+        if got is None or (wanted and got != wanted):
+            return "R03", f"INVALID IMPORTER NUMBER FORMAT FOR ID TYPE {record.id_type}", FATAL
+        return None
+    if importer_number_format(raw) is None:
+        # A malformed number in a query is answered (result 0), not rejected (ruling 3).
+        severity = WARNING if layout.record_id == "K" else FATAL
+        return "R03", "", severity
+    return None
+
+
+# ---------------------------------------------------------------- record rules
+
+
+def _rule_k(record, layout, line, text, bad):
+    """Importer/code pairs must be contiguous (X38)."""
+    out = []
+    seen_gap = None
+    for n in range(1, 7):
+        number = getattr(record, f"importer_number_{n}")
+        code = getattr(record, f"address_request_{n}")
+        if number is None:
+            if code is not None:
+                f = layout.field(f"address_request_{n}")
+                out.append(_err("X38", f, layout, line, text[f.slice],
+                                "NON-CONTIGUOUS ITEM FOUND IN GROUPING: CODE WITHOUT IMPORTER NUMBER"))
+            seen_gap = seen_gap or n
+        elif seen_gap is not None:
+            f = layout.field(f"importer_number_{n}")
+            out.append(_err("X38", f, layout, line, text[f.slice],
+                            f"NON-CONTIGUOUS ITEM FOUND IN GROUPING: PAIR {n} AFTER EMPTY PAIR {seen_gap}"))
+    return out
+
+
+def _rule_address(record, layout, line, text, bad):
+    state_f, postal_f, country_f = (layout.field(n) for n in ADDRESS_GROUPS[layout.record_id])
+    state, postal, country = (getattr(record, f.name) for f in (state_f, postal_f, country_f))
+    out = []
+    if country_f.name in bad or country not in codes.ISO_COUNTRIES:
+        return out
+    if state_f.name not in bad:
+        problem = state_problem(country, state)
+        if problem:
+            out.append(_err("PDM", state_f, layout, line, text[state_f.slice], problem))
+    if postal_f.name not in bad:
+        problem = postal_code_problem(country, state, postal)
+        if problem:
+            out.append(_err("PDM", postal_f, layout, line, text[postal_f.slice], problem))
+    return out
+
+
+def _rule_t1(record, layout, line, text, bad):
+    out = []
+    f = layout.field("importer_number")
+    if record.action in ("A", "U") and record.importer_number is None and "importer_number" not in bad:
+        out.append(_err("R03", f, layout, line, text[f.slice], "IMPORTER NUMBER REQUIRED FOR ACTION A OR U"))
+    if record.action == "N" and record.importer_number is not None:
+        out.append(_err("R03", f, layout, line, text[f.slice],
+                        "IMPORTER NUMBER MUST BE SPACES WHEN APPLYING FOR A CBP-ASSIGNED NUMBER"))
+    return out
+
+
+def _rule_td(record, layout, line, text, bad):
+    if record.usage_other == "X" and record.usage_other_description is None:
+        f = layout.field("usage_other_description")
+        return [_err("MVM", f, layout, line, text[f.slice])]
+    return []
+
+
+def _rule_te(record, layout, line, text, bad):
+    out = []
+    if record.mail_address_type == codes.OTHER_TYPE and record.mail_address_explanation is None:
+        f = layout.field("mail_address_explanation")
+        out.append(_err("MVM", f, layout, line, text[f.slice]))
+    ptype = record.physical_address_type
+    if ptype is not None:
+        f = layout.field("physical_address_type")
+        if ptype in codes.PHYSICAL_TYPES_NOT_ALLOWED or ptype == codes.PO_BOX_TYPE:
+            out.append(_err("R35", f, layout, line, text[f.slice]))
+        elif ptype not in codes.MAILING_ADDRESS_TYPES:
+            out.append(_err("PDM", f, layout, line, text[f.slice], "PHYSICAL ADDRESS TYPE UNKNOWN"))
+        elif ptype == codes.OTHER_TYPE and record.physical_address_explanation is None:
+            g = layout.field("physical_address_explanation")
+            out.append(_err("MVM", g, layout, line, text[g.slice]))
+    return out
+
+
+def _rule_e1(record, layout, line, text, bad):
+    # Ruling 1: the only wire sample has severity in column 3; read it, but warn.
+    if record.disposition in ("F", "I"):
+        f = layout.field("disposition")
+        return [_err("W01", f, layout, line, text[f.slice], severity=WARNING)]
+    return []
+
+
+_RECORD_RULES = {
+    "K": _rule_k,
+    "T1": _rule_t1,
+    "T2": _rule_address,
+    "TC": _rule_address,
+    "TD": _rule_td,
+    "TE": _rule_te,
+    "E1": _rule_e1,
+}
