@@ -81,12 +81,46 @@ R_CODES = {
     "R38": "PHYS STATE REQUIRED",
     "R45": "PHYS COUNTRY ISO CODE REQUIRED",
     "60L": "COUNTRY CODE(S) NOT ALLOWED",
-    # Simulator-only (ruling 8 and 1 of the domain reference).
+    "ACY": "IMPORTER NUMBER ALREADY ON FILE",
+    "K32": "DATA UPDATED ON DATABASE",
+    "2EE": "DATABASE NOT UPDATED TEST MODE",
+    # Simulator-only (rulings 8 and 1 of the domain reference, and gaps in the sources).
+    "R05": "IMPORTER NUMBER NOT ON FILE",
     "R60": "BOND ON FILE - CONTACT REVENUE BOND TEAM",
     "W01": "DISPOSITION AND SEVERITY IN LEGACY ORDER",
 }
 
-CATALOGUE = {**X_CODES, **R_CODES}
+# eBond (CB -> CX) conditions. 992 is the transcription's acceptance example; the B-codes
+# are simulator-only: no public source lists CBP's eBond reject codes.
+EBOND_CODES = {
+    "992": "NEW EBOND TRANSMITTED IN ACE",
+    "993": "BOND TERMINATION RECORDED IN ACE",
+    "994": "BOND RIDER RECORDED IN ACE",
+    "B01": "BOND NOT ON FILE",
+    "B02": "SURETY CODE NOT ON FILE",
+    "B03": "PARTY IMPORTER NUMBER NOT ON FILE OR VOIDED",
+    "B04": "BOND AMOUNT BELOW $50,000 MINIMUM FOR ACTIVITY 1",
+    "B05": "TERMINATION LESS THAN 15 DAYS AFTER EXECUTION",
+    "B06": "USER ADD DATE BEFORE BOND EFFECTIVE DATE",
+    "B07": "BOND NUMBER ALREADY ON FILE",
+    "B08": "DESIGNATION NOT SUPPORTED FOR A CONTINUOUS BOND",
+    "B09": "BOND IS NOT A CONTINUOUS BOND",
+    "B10": "BOND ALREADY TERMINATED",
+    "B11": "BOND USER NOT ON BOND",
+}
+
+# PMS activation (XP -> XQ), simulator-only: the checks of §7 in the order they are made.
+PMS_CODES = {
+    "P04": "FILER HAS NO ACE PORTAL ACCOUNT",
+    "P06": "IMPORTER NUMBER UNKNOWN, VOIDED OR INACTIVE",
+    "P05": "PAYMENT TYPE MUST BE D (ACH DEBIT) OR C",
+    "P01": "NO VALID CONTINUOUS BOND FOR ACTIVITY 1",
+    "P07": "IMPORTER NOT C-TPAT CERTIFIED",
+    "P03": "NO POWER OF ATTORNEY ON FILE FOR FILER",
+    "P02": "5106 DATA INCONSISTENT WITH BOND DATA",
+}
+
+CATALOGUE = {**X_CODES, **R_CODES, **EBOND_CODES, **PMS_CODES}
 
 
 def narrative(code: str, element: str = "") -> str:

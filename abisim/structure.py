@@ -125,6 +125,9 @@ class OrderChecker:
         """End of input: any records still missing."""
         if self._advance(list(self.stack), END):
             return []
+        if self.previous is None:
+            # Nothing at all was recognised: one error, not a list of every record missing.
+            return [error("X33", line=line, message="TRANSACTION HDR CONTROL MISSING: NO A RECORD FOUND")]
         return self._recover(END, line, "")
 
     # -- recovery

@@ -355,7 +355,11 @@ class _Builder:
             return
         a, blocks = self.batch["A"], tuple(self.batch["blocks"])
         self.batch = None
-        if a is not None and z is not None:
+        if a is not None and blocks and all(b.application_id in _ANSWER_APPS for b in blocks):
+            # CBP's answers blank the A record's password, and a reject's application id too.
+            self.errors = [e for e in self.errors if not (
+                e.line == a.line and (e.code == "X11" or e.field == "password") and e.code in ("X11", "MVM"))]
+        if a is not None and z is not None and z.ace_marker is None:
             for name, first, last in (("site_code", 2, 5), ("id_code", 6, 8),
                                       ("transmission_date", 15, 20), ("office_code", 38, 39)):
                 if getattr(a, name) != getattr(z, name):
@@ -379,6 +383,7 @@ class _Builder:
 
 
 _KNOWN_APPS = frozenset({"KI", "KR", "TP", "TT", "CB", "CX", "XP", "XQ"})
+_ANSWER_APPS = frozenset({"KR", "TT", "CX", "XQ", None})
 
 
 # ---------------------------------------------------------------- rendering

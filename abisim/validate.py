@@ -100,6 +100,7 @@ _SIMPLE_CODE_LISTS = {
     "e1_disposition": frozenset("ARFI"),
     "x1_disposition": frozenset("R"),
     "x0_reference_type": frozenset({"BLOCK", "TRNACT"}),
+    "ace_marker": frozenset("YZ"),
     "severity": frozenset("FI"),
     "bond_designation": frozenset(codes.BOND_DESIGNATIONS),
     "bond_type": frozenset(codes.BOND_TYPES),
@@ -245,6 +246,14 @@ def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
     return out
 
 
+GENERATED_CONTROL = frozenset("ABYZ")
+
+
+def is_generated_control(text: str) -> bool:
+    """ACE's generated A/B/Y/Z of a rejected batch: the id in columns 1 and 80, blank codes."""
+    return text[79:80] == text[:1] and text[1:11].strip(" ") == ""
+
+
 def check_record(text: str, record, line) -> list[RecordError]:
     """Every field rule of one 80-column record (``text`` already padded to 80)."""
     layout = record.layout
@@ -253,6 +262,8 @@ def check_record(text: str, record, line) -> list[RecordError]:
     if not _record_pattern(layout).fullmatch(text):
         out.extend(_class_errors(text, layout, line))
     bad_fields = {e.field for e in out}
+    if rid in GENERATED_CONTROL and is_generated_control(text):
+        bad_fields.update(f.name for f in _mandatory(layout))
     for f in _mandatory(layout):
         if getattr(record, f.name) is None and f.name not in bad_fields:
             code = MISSING_CODES.get((rid, f.name), "MVM")

@@ -50,3 +50,40 @@ def read_lines(path: str) -> dict[int, str]:
     from abisim.transmission import _lines_of
 
     return {line.number: line.text for line, _sep, _ended in _lines_of(path)}
+
+
+def db_option(f):
+    return click.option("--db", "db", default=None, metavar="PATH", envvar="ABISIM_DB",
+                        help="Database file (default: $ABISIM_DB, else ./abisim.sqlite3).")(f)
+
+
+def as_of_option(f):
+    return click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+                        callback=_parse_as_of, help="The simulated date (default: today).")(f)
+
+
+def _parse_as_of(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a date (YYYY-MM-DD): {value!r}")
+
+
+def today(as_of: dt.date | None) -> dt.date:
+    """The as-of date: given, or the system date (read here, in the shell, only)."""
+    return as_of if as_of is not None else dt.date.today()
+
+
+def open_store(db: str | None):
+    from abisim.store import Store, default_path
+
+    return Store(db or default_path())
+
+
+def open_simulator(db: str | None, as_of: dt.date | None):
+    from abisim.clock import Clock
+    from abisim.simulator import Simulator
+
+    return Simulator(open_store(db), Clock(today(as_of)))

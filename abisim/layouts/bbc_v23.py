@@ -52,7 +52,9 @@ RECORDS = {
         F("record_count", 13, 5, "(S)N", "C"),
         FILL(18, 44),
         F("filer_office", 45, 2, "AN", "C"),
-        FILL(47, 80),
+        FILL(47, 79),
+        # ACE-generated trailers of a rejected batch carry their id in column 80 (§2.6).
+        F("ace_marker", 80, 1, "A", "O", codes="ace_marker"),
     ),
     "Z": (
         ID("Z"),
@@ -62,7 +64,8 @@ RECORDS = {
         F("transmission_date", 15, 6, "D", "C"),
         FILL(21, 37),
         F("office_code", 38, 2, "AN", "C"),
-        FILL(40, 80),
+        FILL(40, 79),
+        F("ace_marker", 80, 1, "A", "O", codes="ace_marker"),
     ),
     "X0": (
         ID("X0"),

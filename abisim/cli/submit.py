@@ -1,0 +1,39 @@
+"""``abisim submit FILE``: send a transmission to the simulated CBP and print its answer."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from abisim.cli.common import EXIT_INPUT, EXIT_OK, as_of_option, db_option, dumps, open_simulator
+
+
+def register(main: click.Group) -> None:
+    @main.command("submit")
+    @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+    @db_option
+    @as_of_option
+    @click.option("--json", "as_json", is_flag=True, help="The answer's records as JSON lines (docs/json.md).")
+    def submit(file, db, as_of, as_json):
+        """Answer a transmission as CBP would and print the answer transmission.
+
+        Exit 0 when the batch was accepted (its applications may still refuse some of
+        their records), 2 when CBP rejected the whole batch or the file cannot be read.
+        """
+        from abisim.cli.parse import record_json
+        from abisim.transmission import parse
+
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else open(file, "rb").read()
+        except OSError as exc:
+            click.echo(f"{file}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INPUT)
+        answer = open_simulator(db, as_of).submit(data)
+        if as_json:
+            for record in parse(answer).records():
+                click.echo(dumps(record_json(record, "answer")))
+        else:
+            click.echo(answer.decode("latin-1"), nl=False)
+        rejected = b"\nX1RF999" in answer
+        sys.exit(EXIT_INPUT if rejected else EXIT_OK)

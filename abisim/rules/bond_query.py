@@ -1,0 +1,144 @@
+"""KI -> KR: the importer/bond query (domain reference §4, rulings 2-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from abisim import codes
+from abisim.layouts import LayoutSet, layout_set
+from abisim.records import Record, make
+from abisim.store import Store, date_of
+from abisim.validate import importer_number_format
+
+RESULT_NOT_ON_FILE, RESULT_BOND, RESULT_NO_BOND, RESULT_VOIDED, RESULT_INACTIVE = range(5)
+LOOKBACK_YEARS = 2  # terminated bonds stay visible this long (ruling 4)
+MAX_K1_AMOUNT = 999_999_999
+
+
+def _cut(text: str | None, n: int) -> str | None:
+    return text[:n] if text else None
+
+
+def bond_visible(bond, as_of: dt.date) -> bool:
+    """Active, or terminated within the last two years of the as-of date."""
+    end = date_of(bond["termination_date"])
+    if end is None:
+        return True
+    try:
+        horizon = as_of.replace(year=as_of.year - LOOKBACK_YEARS)
+    except ValueError:  # 29 February
+        horizon = as_of.replace(year=as_of.year - LOOKBACK_YEARS, day=28)
+    return end >= horizon
+
+
+def visible_bonds(store: Store, importer_number: str, as_of: dt.date) -> list:
+    """One row per continuous bond naming the number (its best role), in effective-date order."""
+    seen, out = set(), []
+    for row in store.bonds_of(importer_number):
+        if row["bond_number"] in seen or not bond_visible(row, as_of):
+            continue
+        seen.add(row["bond_number"])
+        out.append(row)
+    return out
+
+
+def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
+                   address_request: str | None = None, layouts: LayoutSet | None = None) -> list[Record]:
+    """The KR detail records for one importer number, in ruling 2's order."""
+    ls = layouts or layout_set()
+    k1 = ls["K1"]
+    number = importer_number or ""
+    importer = store.importer(number) if importer_number_format(number) else None
+    if importer is None:
+        return [make(k1, importer_number=importer_number, result_code=RESULT_NOT_ON_FILE)]
+    name = _cut(importer["name"], 32)
+    status = importer["status"]
+    out: list[Record] = []
+    bonds = visible_bonds(store, number, as_of) if status == "active" else []
+    if status == "voided":
+        out.append(make(k1, importer_number=number, result_code=RESULT_VOIDED, importer_name=name))
+    elif status == "inactive":
+        out.append(make(k1, importer_number=number, result_code=RESULT_INACTIVE, importer_name=name))
+    elif not bonds:
+        out.append(make(k1, importer_number=number, result_code=RESULT_NO_BOND, importer_name=name))
+    else:
+        switch = store.pms_switch(number) is not None
+        for bond in bonds:
+            out.extend(_bond_records(ls, importer, bond, switch, as_of))
+    out.extend(_address_records(ls, importer, address_request == "1"))
+    return out
+
+
+def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date) -> list[Record]:
+    amount = bond["amount"]
+    small = amount <= MAX_K1_AMOUNT
+    k2 = ls["K2"]
+    k2_values = dict(
+        name_qualifier=importer["name_qualifier"],
+        name_line_2=_cut(importer["name_line_2"], 32),
+        termination_date=date_of(bond["termination_date"]),
+        pms_status="Y" if switch else "N",
+        sufficiency="Y" if bond["sufficient"] else "N",
+    )
+    names = {f.name for f in k2.value_fields}
+    if "user_status" in names:
+        if bond["role"] == "user":
+            ended = date_of(bond["user_delete_date"])
+            k2_values["user_status"] = "T" if ended is not None and ended <= as_of else "A"
+            k2_values["user_termination_date"] = ended
+        k2_values["bond_amount_10"] = None if small else amount
+    k1_amount = amount if small else None
+    if ls["K1"].field("bond_amount").cls == "N":  # before 2015: always a number
+        k1_amount = amount if small else 0
+    return [
+        make(ls["K1"], importer_number=importer["importer_number"], result_code=RESULT_BOND,
+             importer_name=_cut(importer["name"], 32), surety_code=bond["surety_code"],
+             activity_code=codes.ACTIVITY_CODE_TO_LETTER.get(bond["activity_code"]),
+             bond_amount=k1_amount, bond_port=bond["port"],
+             effective_date=date_of(bond["effective_date"]), bond_number=bond["bond_number"],
+             amount_location="1" if small else "2"),
+        make(k2, **k2_values),
+    ]
+
+
+def _address_records(ls: LayoutSet, importer, physical: bool) -> list[Record]:
+    out = []
+    k4_extra = {}
+    if "importer_name" in {f.name for f in ls["K4"].value_fields}:  # pre-v7 layout
+        k4_extra = dict(importer_name=_cut(importer["name"], 32), importer_number=importer["importer_number"])
+    if importer["mail_address_1"] or importer["mail_city"]:
+        out.append(make(ls["K3"], address_1=_cut(importer["mail_address_1"], 32),
+                        address_2=_cut(importer["mail_address_2"], 32)))
+        out.append(make(ls["K4"], city=_cut(importer["mail_city"], 21), state=importer["mail_state"],
+                        postal_code=importer["mail_postal_code"], **k4_extra))
+    if physical and (importer["physical_address_1"] or importer["physical_city"]):
+        out.append(make(ls["K5"], address_1=_cut(importer["physical_address_1"], 32),
+                        address_2=_cut(importer["physical_address_2"], 32)))
+        out.append(make(ls["K6"], city=_cut(importer["physical_city"], 21), state=importer["physical_state"],
+                        postal_code=importer["physical_postal_code"], **k4_extra))
+    if "K7" in ls.layouts:
+        legal = importer["legal_name"] or importer["name"]
+        center = importer["center_id"] or "NOTELG"
+        description = codes.CENTER_IDS.get(center, "").upper()
+        out.append(make(ls["K7"], legal_name=legal[:30], center_id=center,
+                        center_description=description[:30] or None))
+        if len(legal) > 30:
+            out.append(make(ls["K8"], qualifier="IN1", overflow=legal[30:100]))
+        if len(description) > 30:
+            out.append(make(ls["K8"], qualifier="IN2", overflow=description[30:100]))
+    return out
+
+
+def answer_block(ctx, block) -> list[Record]:
+    """A KR block's details: each importer number of the K record, in order (ruling 2)."""
+    out: list[Record] = []
+    for k in block.details:
+        if k.record_id != "K":
+            continue
+        for n in range(1, 7):
+            number = getattr(k, f"importer_number_{n}")
+            if number is None:
+                continue
+            out.extend(answer_records(ctx.store, number, ctx.as_of, getattr(k, f"address_request_{n}"),
+                                      ctx.layouts))
+    return out

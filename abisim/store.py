@@ -1,0 +1,410 @@
+"""The simulated CBP database: SQLite through the standard library.
+
+WAL mode with synchronous=FULL: a transaction that has committed is on disk before its
+answer leaves. Every write goes through :meth:`Store.transaction` (BEGIN IMMEDIATE), so
+nothing half-done is ever visible. The schema is versioned and migrates itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterator
+
+SCHEMA_VERSION = 1
+
+# Each entry brings the schema from version i to i+1.
+MIGRATIONS = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE filers (
+        filer_code TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        sites TEXT NOT NULL DEFAULT '',            -- site/port codes, comma separated
+        password TEXT NOT NULL DEFAULT '',
+        ace_portal_account INTEGER NOT NULL DEFAULT 0,
+        applications TEXT NOT NULL DEFAULT '',     -- allowed input application ids; '' = all
+        token TEXT UNIQUE                          -- bearer token for the HTTP server
+    );
+
+    CREATE TABLE importers (
+        importer_number TEXT PRIMARY KEY,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'voided', 'inactive')),
+        importer_type TEXT,
+        name TEXT NOT NULL,
+        name_qualifier TEXT,
+        name_line_2 TEXT,
+        legal_name TEXT,
+        mail_address_1 TEXT,
+        mail_address_2 TEXT,
+        mail_city TEXT,
+        mail_state TEXT,
+        mail_postal_code TEXT,
+        mail_country TEXT,
+        physical_address_1 TEXT,
+        physical_address_2 TEXT,
+        physical_city TEXT,
+        physical_state TEXT,
+        physical_postal_code TEXT,
+        physical_country TEXT,
+        phone TEXT,
+        email TEXT,
+        ctpat INTEGER NOT NULL DEFAULT 0,
+        account_manager_email TEXT,
+        ace_account TEXT NOT NULL DEFAULT 'none' CHECK (ace_account IN ('none', 'portal', 'non-portal')),
+        center_id TEXT,
+        tp_records TEXT,                          -- the 5106 detail records last accepted
+        updated TEXT
+    );
+
+    CREATE TABLE sureties (
+        surety_code TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT ''
+    );
+
+    CREATE TABLE bonds (
+        bond_number TEXT PRIMARY KEY,
+        surety_code TEXT NOT NULL REFERENCES sureties(surety_code),
+        bond_type TEXT NOT NULL DEFAULT '8',
+        activity_code TEXT NOT NULL DEFAULT '1',
+        amount INTEGER NOT NULL,
+        port TEXT NOT NULL DEFAULT '9900',
+        execution_date TEXT,
+        effective_date TEXT NOT NULL,
+        termination_date TEXT,
+        sufficient INTEGER NOT NULL DEFAULT 1,
+        reconciliation_rider TEXT,
+        usvi_rider TEXT
+    );
+
+    CREATE TABLE bond_parties (
+        bond_number TEXT NOT NULL REFERENCES bonds(bond_number) ON DELETE CASCADE,
+        importer_number TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('principal', 'co-principal', 'user')),
+        name TEXT NOT NULL DEFAULT '',
+        add_date TEXT,
+        delete_date TEXT,
+        PRIMARY KEY (bond_number, importer_number, role)
+    );
+    CREATE INDEX bond_parties_importer ON bond_parties(importer_number);
+
+    CREATE TABLE powers_of_attorney (
+        importer_number TEXT NOT NULL,
+        filer_code TEXT NOT NULL,
+        granted TEXT,
+        PRIMARY KEY (importer_number, filer_code)
+    );
+
+    CREATE TABLE pms_switches (
+        importer_number TEXT PRIMARY KEY,
+        filer_code TEXT NOT NULL,
+        set_date TEXT NOT NULL,
+        payment_type TEXT NOT NULL
+    );
+
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        filer_code TEXT,                          -- the broker it concerns
+        recipient TEXT NOT NULL,                  -- a filer code or an e-mail address
+        kind TEXT NOT NULL,
+        importer_number TEXT,
+        text TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX notifications_filer ON notifications(filer_code);
+
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received TEXT NOT NULL,                   -- wall-clock time, UTC, ISO 8601
+        as_of TEXT NOT NULL,                      -- the simulated date
+        filer_code TEXT,
+        application_id TEXT,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        body TEXT NOT NULL,
+        exchange INTEGER                          -- the 'in' row this 'out' answers
+    );
+    CREATE INDEX journal_filer ON journal(filer_code);
+
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    """,
+]
+
+# Columns of the importers table that the 5106 carries, in order.
+IMPORTER_COLUMNS = (
+    "importer_number", "status", "importer_type", "name", "name_qualifier", "name_line_2",
+    "legal_name", "mail_address_1", "mail_address_2", "mail_city", "mail_state",
+    "mail_postal_code", "mail_country", "physical_address_1", "physical_address_2",
+    "physical_city", "physical_state", "physical_postal_code", "physical_country", "phone",
+    "email", "ctpat", "account_manager_email", "ace_account", "center_id", "tp_records", "updated",
+)
+BOND_COLUMNS = (
+    "bond_number", "surety_code", "bond_type", "activity_code", "amount", "port",
+    "execution_date", "effective_date", "termination_date", "sufficient",
+    "reconciliation_rider", "usvi_rider",
+)
+PARTY_COLUMNS = ("bond_number", "importer_number", "role", "name", "add_date", "delete_date")
+FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token")
+
+
+def default_path() -> str:
+    return os.environ.get("ABISIM_DB") or "abisim.sqlite3"
+
+
+def iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def date_of(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+class FaultInjected(RuntimeError):
+    """Raised by a test's fault hook in the middle of a transaction."""
+
+
+class Store:
+    """One connection per thread to one database file (or ``:memory:``)."""
+
+    def __init__(self, path: str | os.PathLike = ":memory:") -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        self._memory_conn: sqlite3.Connection | None = None
+        # A hook the fault-injection tests set: called with a label inside transactions.
+        self.fault_hook = None
+        self.migrate()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None) -> "Store":
+        return cls(path if path is not None else default_path())
+
+    # -- connections
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self.path == ":memory:":
+            if self._memory_conn is None:
+                self._memory_conn = self._connect()
+            return self._memory_conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        if self._memory_conn is not None:
+            self._memory_conn.close()
+            self._memory_conn = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+        conn = self.conn
+        if conn.in_transaction:  # nested: join the outer transaction
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def fault(self, label: str) -> None:
+        if self.fault_hook is not None:
+            self.fault_hook(label)
+
+    # -- schema
+    def schema_version(self) -> int:
+        row = self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if row is None:
+            return 0
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        with self.transaction() as conn:
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(f"database schema {version} is newer than this abisim ({SCHEMA_VERSION})")
+            for step in MIGRATIONS[version:]:
+                for statement in step.split(";\n"):
+                    if statement.strip():
+                        conn.execute(statement)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def reset(self) -> None:
+        """Empty every table (the schema stays)."""
+        with self.transaction() as conn:
+            for table in ("bond_parties", "bonds", "sureties", "importers", "filers",
+                          "powers_of_attorney", "pms_switches", "notifications", "journal", "counters"):
+                conn.execute(f"DELETE FROM {table}")
+
+    # -- importers
+    def importer(self, number: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM importers WHERE importer_number = ?", (number,)).fetchone()
+
+    def put_importer(self, values: dict) -> None:
+        cols = [c for c in IMPORTER_COLUMNS if c in values]
+        sql = (f"INSERT INTO importers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT(importer_number) DO UPDATE SET "
+               + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "importer_number"))
+        with self.transaction() as conn:
+            conn.execute(sql, [values[c] for c in cols])
+
+    def update_importer(self, number: str, **values) -> None:
+        if not values:
+            return
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE importers SET {', '.join(f'{c} = ?' for c in values)} "
+                         "WHERE importer_number = ?", [*values.values(), number])
+
+    def next_counter(self, name: str) -> int:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+                         (name,))
+            return conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0]
+
+    # -- bonds
+    def bond(self, number: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM bonds WHERE bond_number = ?", (number,)).fetchone()
+
+    def put_bond(self, values: dict) -> None:
+        cols = [c for c in BOND_COLUMNS if c in values]
+        sql = (f"INSERT INTO bonds ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT(bond_number) DO UPDATE SET "
+               + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "bond_number"))
+        with self.transaction() as conn:
+            conn.execute(sql, [values[c] for c in cols])
+
+    def put_party(self, values: dict) -> None:
+        cols = [c for c in PARTY_COLUMNS if c in values]
+        sql = (f"INSERT INTO bond_parties ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT(bond_number, importer_number, role) DO UPDATE SET "
+               + ", ".join(f"{c} = excluded.{c}" for c in cols if c not in ("bond_number", "importer_number", "role")))
+        with self.transaction() as conn:
+            conn.execute(sql, [values[c] for c in cols])
+
+    def parties(self, bond_number: str) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM bond_parties WHERE bond_number = ? ORDER BY role, importer_number",
+                                 (bond_number,)).fetchall()
+
+    def bonds_of(self, importer_number: str) -> list[sqlite3.Row]:
+        """Continuous bonds naming the importer number, with its role on each (one row per bond)."""
+        return self.conn.execute(
+            """SELECT b.*, p.role AS role, p.add_date AS user_add_date, p.delete_date AS user_delete_date
+               FROM bond_parties p JOIN bonds b ON b.bond_number = p.bond_number
+               WHERE p.importer_number = ? AND b.bond_type = '8'
+               ORDER BY b.effective_date, b.bond_number,
+                        CASE p.role WHEN 'principal' THEN 0 WHEN 'co-principal' THEN 1 ELSE 2 END""",
+            (importer_number,)).fetchall()
+
+    def surety(self, code: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM sureties WHERE surety_code = ?", (code,)).fetchone()
+
+    def put_surety(self, code: str, name: str = "") -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO sureties VALUES (?, ?) ON CONFLICT(surety_code) DO UPDATE SET name = excluded.name",
+                         (code, name))
+
+    # -- filers, powers of attorney
+    def filer(self, code: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM filers WHERE filer_code = ?", (code,)).fetchone()
+
+    def filer_by_token(self, token: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM filers WHERE token = ?", (token,)).fetchone()
+
+    def put_filer(self, values: dict) -> None:
+        cols = [c for c in FILER_COLUMNS if c in values]
+        sql = (f"INSERT INTO filers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT(filer_code) DO UPDATE SET "
+               + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "filer_code"))
+        with self.transaction() as conn:
+            conn.execute(sql, [values[c] for c in cols])
+
+    def has_poa(self, importer_number: str, filer_code: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM powers_of_attorney WHERE importer_number = ? AND filer_code = ?",
+            (importer_number, filer_code)).fetchone() is not None
+
+    def put_poa(self, importer_number: str, filer_code: str, granted: str | None = None) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO powers_of_attorney VALUES (?, ?, ?)",
+                         (importer_number, filer_code, granted))
+
+    def delete_poa(self, importer_number: str, filer_code: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM powers_of_attorney WHERE importer_number = ? AND filer_code = ?",
+                         (importer_number, filer_code))
+
+    # -- PMS switches and notifications
+    def pms_switch(self, importer_number: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM pms_switches WHERE importer_number = ?",
+                                 (importer_number,)).fetchone()
+
+    def set_pms_switch(self, importer_number: str, filer_code: str, set_date: dt.date, payment_type: str) -> bool:
+        """Set the switch unless it is set; True when this call set it (one winner in a race)."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO pms_switches VALUES (?, ?, ?, ?) ON CONFLICT(importer_number) DO NOTHING",
+                (importer_number, filer_code, iso(set_date), payment_type))
+            return cur.rowcount == 1
+
+    def notify(self, filer_code: str | None, recipient: str, kind: str, importer_number: str | None,
+               text: str, created: dt.date) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO notifications (filer_code, recipient, kind, importer_number, text, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (filer_code, recipient, kind, importer_number, text, iso(created)))
+            return cur.lastrowid
+
+    def notifications(self, filer_code: str | None = None) -> list[sqlite3.Row]:
+        if filer_code is None:
+            return self.conn.execute("SELECT * FROM notifications ORDER BY id").fetchall()
+        return self.conn.execute("SELECT * FROM notifications WHERE filer_code = ? ORDER BY id",
+                                 (filer_code,)).fetchall()
+
+    # -- journal
+    def journal_add(self, *, as_of: dt.date, filer_code: str | None, application_id: str | None,
+                    direction: str, body: str, exchange: int | None = None) -> int:
+        received = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO journal (received, as_of, filer_code, application_id, direction, body, exchange) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (received, iso(as_of), filer_code, application_id, direction, body, exchange))
+            return cur.lastrowid
+
+    def journal(self, *, filer_code: str | None = None, application_id: str | None = None,
+                since: str | None = None, until: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
+        where, args = [], []
+        for column, value, op in (("filer_code", filer_code, "="), ("application_id", application_id, "="),
+                                  ("received", since, ">="), ("received", until, "<")):
+            if value is not None:
+                where.append(f"{column} {op} ?")
+                args.append(value)
+        sql = "SELECT * FROM journal" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id LIMIT ?"
+        return self.conn.execute(sql, [*args, limit]).fetchall()
