@@ -161,13 +161,15 @@ def check(doc: Any) -> dict:
             sufficient=_bool(b.get("sufficient"), f"{p}.sufficient", default=True),
             reconciliation_rider=_str(b.get("reconciliation_rider"), f"{p}.reconciliation_rider", allowed={"Y", "N"}),
             usvi_rider=_str(b.get("usvi_rider"), f"{p}.usvi_rider", allowed={"Y", "N"})))
-        parties = [("principal", b.get("principal"))]
-        parties += [("co-principal", c) for c in b.get("co_principals", [])]
-        parties += [("user", u) for u in b.get("users", [])]
         if b.get("principal") is None:
             raise FixtureError(f"{p}.principal", "missing")
-        for j, (role, party) in enumerate(parties):
-            q = f"{p}.{'principal' if role == 'principal' else ('co_principals' if role == 'co-principal' else 'users')}"
+        parties = [("principal", f"{p}.principal", b.get("principal"))]
+        for key, role in (("co_principals", "co-principal"), ("users", "user")):
+            entries = b.get(key, [])
+            if not isinstance(entries, list):
+                raise FixtureError(f"{p}.{key}", "not a list")
+            parties += [(role, f"{p}.{key}[{k}]", e) for k, e in enumerate(entries)]
+        for role, q, party in parties:
             if isinstance(party, str):
                 party = {"importer_number": party}
             _known_keys(party, q, ("importer_number", "name", "add_date", "delete_date"))

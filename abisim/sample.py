@@ -9,6 +9,7 @@ transmission from filer XJ5 (the files in ``samples/importers/``).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import sys
 from pathlib import Path
@@ -159,7 +160,7 @@ def fixture(as_of: dt.date) -> dict:
         entry["updated"] = "2023-01-01"
         docs.append(entry)
     numbers = [m["importer_number"] for m in importers()]
-    return dict(
+    return copy.deepcopy(dict(
         format="abisim-fixture-1",
         filers=FILERS,
         sureties=SURETIES,
@@ -167,7 +168,7 @@ def fixture(as_of: dt.date) -> dict:
         bonds=bonds(as_of),
         powers_of_attorney=[dict(importer_number=n, filer_code=f["filer_code"], granted="2023-01-01")
                             for n in numbers for f in FILERS],
-    )
+    ))
 
 
 def envelope(app: str, details: list[Record], filer: str = "XJ5", *, password: str | None = None,

@@ -211,8 +211,12 @@ def reject_answer(t: Transmission, errors: list[RecordError], ls: LayoutSet | No
     ls = ls or layout_set()
     a = _first_a(t)
     if a is not None:
-        head = a.replace(password=None, application_id=None, line=None)
-    else:
+        # Mirrored, less the password, the application id, and any field in error.
+        bad = {e.field for e in t.errors if e.line == a.line and e.field in a.layout.value_fields_names}
+        head = a.replace(line=None, **{f: None for f in bad | {"password", "application_id"}})
+        if head.site_code is None or head.id_code is None:
+            a = None  # nothing to mirror: ACE's generated form
+    if a is None:
         head = make(ls["A"], user_data="A".rjust(21))
     details: list[Record] = []
     for n, e in enumerate(errors, start=1):

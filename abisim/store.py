@@ -300,6 +300,11 @@ class Store:
         with self.transaction() as conn:
             conn.execute(sql, [values[c] for c in cols])
 
+    def update_bond(self, number: str, **values) -> None:
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE bonds SET {', '.join(f'{c} = ?' for c in values)} WHERE bond_number = ?",
+                         [*values.values(), number])
+
     def put_party(self, values: dict) -> None:
         cols = [c for c in PARTY_COLUMNS if c in values]
         sql = (f"INSERT INTO bond_parties ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "

@@ -92,6 +92,10 @@ class Layout:
         raise KeyError(f"{self.record_id} has no field {name!r}")
 
     @property
+    def value_fields_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.value_fields)
+
+    @property
     def value_fields(self) -> tuple[Field, ...]:
         """Fields that carry a value on the record class (no fillers, no id)."""
         return tuple(f for f in self.fields if f.value_kind not in ("filler", "id"))

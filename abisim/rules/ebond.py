@@ -69,7 +69,8 @@ def apply(store: Store, group: list[Record], as_of: dt.date) -> tuple[list[Recor
         return _terminate(store, ten)
     if ten.designation == "R":
         return _rider(store, group)
-    return [_err("B08", ten, "designation", codes.BOND_DESIGNATIONS.get(ten.designation, ""))], ten.bond_number, ""
+    meaning = codes.BOND_DESIGNATIONS.get(ten.designation, "").upper()
+    return [_err("B08", ten, "designation", meaning)], ten.bond_number, ""
 
 
 def _party_errors(store: Store, group: list[Record]) -> list[RecordError]:
@@ -140,7 +141,7 @@ def _terminate(store: Store, ten: Record):
     executed = date_of(bond["execution_date"]) or date_of(bond["effective_date"])
     if ten.termination_date < executed + dt.timedelta(days=MIN_TERMINATION_DAYS):
         return [_err("B05", ten, "termination_date")], ten.bond_number, ""
-    store.put_bond(dict(bond_number=bond["bond_number"], termination_date=iso(ten.termination_date)))
+    store.update_bond(bond["bond_number"], termination_date=iso(ten.termination_date))
     return [], bond["bond_number"], "993"
 
 

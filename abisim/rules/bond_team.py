@@ -1,0 +1,66 @@
+"""The Revenue Division bond team's update (domain reference §7, ruling 8).
+
+When the importer's 5106 data and its bond data disagree and the importer says its 5106
+is right, it files the 5106 and a bond rider with the correct name and address. The bond
+team then changes the name and address CBP holds for the importer and on its bonds, and
+the broker is told the update is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from abisim.records import Record
+from abisim.rules.importer import NAME_AND_ADDRESS, importer_values, tp_text
+from abisim.store import Store
+
+
+class RiderError(ValueError):
+    """The rider cannot be applied (unknown or voided importer, 5106 of another number)."""
+
+
+@attrs.frozen
+class RiderResult:
+    importer_number: str
+    changed: tuple[str, ...]  # the importer-file fields that changed
+    bonds: tuple[str, ...]  # the bonds whose party name was updated
+    notification_id: int | None
+
+
+def apply_rider(store: Store, importer_number: str, five106: list[Record], as_of: dt.date,
+                filer_code: str | None = None, rider_name: str | None = None) -> RiderResult:
+    """Apply the importer's 5106 (and the name on its rider, if given) to CBP's files.
+
+    One transaction: the importer file, the names on its bonds, the 5106 on file, and the
+    "update complete" notification to the broker (``filer_code``) all land, or none does.
+    """
+    if not five106 or five106[0].record_id != "T1":
+        raise RiderError("the 5106 must start with its T1 record")
+    values = importer_values(five106)
+    if values["importer_number"] != importer_number:
+        raise RiderError(f"the 5106 is for {values['importer_number']}, not {importer_number}")
+    if rider_name:
+        values["name"] = rider_name[:32]
+    with store.transaction():
+        current = store.importer(importer_number)
+        if current is None:
+            raise RiderError(f"importer {importer_number} is not on file")
+        if current["status"] == "voided":
+            raise RiderError(f"importer {importer_number} is voided")
+        changes = {c: values.get(c) for c in NAME_AND_ADDRESS if (current[c] or None) != (values.get(c) or None)}
+        store.update_importer(importer_number, **changes, tp_records=tp_text(five106), updated=as_of.isoformat())
+        bonds = []
+        for bond in store.bonds_of(importer_number):
+            if bond["role"] in ("principal", "co-principal"):
+                store.put_party(dict(bond_number=bond["bond_number"], importer_number=importer_number,
+                                     role=bond["role"], name=rider_name or values["name"]))
+                bonds.append(bond["bond_number"])
+        note = None
+        if filer_code:
+            what = ", ".join(c.upper().replace("_", " ") for c in changes) or "NO CHANGE"
+            note = store.notify(filer_code, filer_code, "bond-rider-complete", importer_number,
+                                f"UPDATE COMPLETE: BOND TEAM APPLIED 5106 AND RIDER FOR {importer_number} ({what})",
+                                as_of)
+    return RiderResult(importer_number, tuple(changes), tuple(bonds), note)
