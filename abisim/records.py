@@ -48,6 +48,7 @@ def record_class(layout: Layout) -> type:
     cls.layout = layout
     cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
     cls._parse_fast = _compile_parser(layout, cls)
+    cls._render = staticmethod(_compile_renderer(layout))
     return cls
 
 
@@ -184,17 +185,45 @@ def parse_record(text: str, layout: Layout, line: int | None = None) -> tuple[Re
 
 def render_record(record: Record) -> str:
     """The 80 characters of a record (no line ending)."""
-    layout = record.layout
+    return record._render(record)
+
+
+def _compile_renderer(layout: Layout):
+    """Render code generated from the layout: the common value types inline, the rest
+    (dates, raw text kept from bad input, errors) through :func:`field_text`."""
+    src = ["def render(r):"]
+    env = {"field_text": field_text, "d6": _date6_text}
     parts = []
-    for f in layout.fields:
+    for i, f in enumerate(layout.fields):
         kind = f.value_kind
+        n = f.length
         if kind == "id":
-            parts.append(f.const)
-        elif kind == "filler":
-            parts.append(" " * f.length)
+            parts.append(repr(f.const))
+            continue
+        if kind == "filler":
+            parts.append(repr(" " * n))
+            continue
+        env[f"f{i}"] = f
+        src.append(f"    v = r.{f.name}")
+        src.append(f"    if v is None: p{i} = {' ' * n!r}")
+        if kind == "int":
+            src.append(f"    elif type(v) is int and 0 <= v < {10 ** n}: p{i} = str(v).zfill({n})")
+        elif kind == "date":
+            src.append(f"    elif type(v) is _date: p{i} = d6(v)")
+            env["_date"] = dt.date
         else:
-            parts.append(field_text(f, getattr(record, f.name)))
-    return "".join(parts)
+            pad = "rjust" if f.right_justified else "ljust"
+            src.append(f"    elif type(v) is str and len(v) <= {n}: p{i} = v.{pad}({n})")
+        src.append(f"    else: p{i} = field_text(f{i}, v)")
+        parts.append(f"p{i}")
+    src.append(f"    return ''.join(({', '.join(parts)},))")
+    exec(compile("\n".join(src), f"<render {layout.version} {layout.record_id}>", "exec"), env)
+    return env["render"]
+
+
+@lru_cache(maxsize=4096)
+def _date6_text(value: dt.date) -> str:
+    return format_date6(value)
 
 
 def make(layout: Layout, **values) -> Record:

@@ -217,20 +217,32 @@ class Store:
             self._memory_conn = None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception.
+
+        ``durable=False`` commits without waiting for the disk (WAL, synchronous=NORMAL):
+        still atomic and safe from a process crash, but the last such commits may be lost
+        to a power failure until the next durable commit. Only for work that changes no
+        CBP data (a bond query's journal rows).
+        """
         conn = self.conn
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if not durable:
+            conn.execute("PRAGMA synchronous = NORMAL")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+        finally:
+            if not durable:
+                conn.execute("PRAGMA synchronous = FULL")
 
     def fault(self, label: str) -> None:
         if self.fault_hook is not None:

@@ -16,7 +16,7 @@ CLASSES = frozenset({"A", "N", "AN", "X", "S", "D", "(S)N"})
 DESIGNATIONS = frozenset({"M", "C", "O", ""})
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class Field:
     """One field of a record: CATAIR's own columns (1-based, inclusive)."""
 
@@ -78,7 +78,7 @@ def FILL(start: int, end: int) -> Field:
     return Field(f"filler_{start}", start, end - start + 1, "S", "", kind="filler")
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class Layout:
     record_id: str
     version: str
