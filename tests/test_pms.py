@@ -1,0 +1,146 @@
+"""Periodic Monthly Statement activation: every path of CBP's notice, as scenarios."""
+
+from __future__ import annotations
+
+import pytest
+
+from abisim.rules.bond_team import RiderError, apply_rider
+from abisim.rules.pms import eligible_for_pms
+from abisim.sample import own_5106
+from sim_helpers import details, ki, rec, transmission
+from tests.conftest import AS_OF
+
+
+def activate(sim, number, filer="XJ5", path="N", payment="D"):
+    p9s = details(sim.submit(transmission("XP", [rec("P1", action="A", importer_number=number, payment_type=payment,
+                                                     path=path)], filer)))
+    assert len(p9s) == 1
+    return p9s[0]
+
+
+def outcome(p9):
+    return p9.result, p9.condition_code
+
+
+def test_ctpat_importer_is_activated_without_the_bond_comparison(sim, store):
+    p9 = activate(sim, "12-3456789C1", path="C")
+    assert outcome(p9) == (1, None)
+    assert (p9.switch_filer, p9.switch_date) == ("XJ5", AS_OF)
+    assert store.pms_switch("12-3456789C1")["filer_code"] == "XJ5"
+
+
+def test_ctpat_path_for_an_uncertified_importer_is_p07(sim):
+    assert outcome(activate(sim, "12-345678900", path="C")) == (3, "P07")
+
+
+def test_non_ctpat_with_consistent_data_is_activated_and_notified(sim, store):
+    p9 = activate(sim, "12-345678900")
+    assert outcome(p9) == (1, None)
+    notes = store.notifications("XJ5")
+    assert [(n["recipient"], n["kind"]) for n in notes] == [
+        ("XJ5", "pms-activated"), ("ACCOUNT.MANAGER.ACME@CBP.EXAMPLE", "pms-activated-copy")]
+    k2 = details(sim.submit(ki("12-345678900")))[1]
+    assert k2.pms_status == "Y"
+
+
+def test_importer_without_ace_account_becomes_a_non_portal_account(sim, store):
+    assert store.importer("123-45-6789")["ace_account"] == "none"
+    assert outcome(activate(sim, "123-45-6789")) == (1, None)
+    assert store.importer("123-45-6789")["ace_account"] == "non-portal"
+    activate(sim, "98-7654321AB")
+    assert store.importer("98-7654321AB")["ace_account"] == "portal"  # an ACE portal account stays one
+
+
+def test_inconsistent_data_then_rider_then_requery_then_activation(sim, store):
+    # the importer's own 5106 copy carries a new mailing address; CBP's bond data the old one
+    assert outcome(activate(sim, "12-3456789A1")) == (3, "P02")
+    assert details(sim.submit(ki("12-3456789A1")))[2].address_1 == "100 OLD RIVER RD"
+    result = apply_rider(store, "12-3456789A1", own_5106("12-3456789A1"), AS_OF, "XJ5")
+    assert result.changed == ("mail_address_1",) and result.bonds == ("992300005",)
+    assert store.notifications("XJ5")[-1]["kind"] == "bond-rider-complete"
+    assert details(sim.submit(ki("12-3456789A1")))[2].address_1 == "250 NEW HARBOR BLVD"
+    assert outcome(activate(sim, "12-3456789A1")) == (1, None)
+    assert store.importer("12-3456789A1")["ace_account"] == "non-portal"
+
+
+def test_comparator_agrees_before_and_after_the_rider(sim, store):
+    from abisim.compare import compare
+    from abisim.rules.bond_query import answer_records
+
+    five106 = own_5106("12-3456789A1")
+    before = compare(five106, answer_records(store, "12-3456789A1", AS_OF, "1"), AS_OF)
+    assert before.verdict == "inconsistent" and [f.code for f in before.findings] == ["D04"]
+    apply_rider(store, "12-3456789A1", five106, AS_OF)
+    after = compare(five106, answer_records(store, "12-3456789A1", AS_OF, "1"), AS_OF)
+    assert after.verdict == "consistent"
+
+
+def test_second_broker_is_told_the_switch_is_already_set(sim, store):
+    activate(sim, "12-345678900", filer="XJ5")
+    p9 = activate(sim, "12-345678900", filer="SV9", payment="C")
+    assert outcome(p9) == (2, None) and (p9.switch_filer, p9.switch_date) == ("XJ5", AS_OF)
+    assert store.notifications("SV9")[-1]["kind"] == "pms-already-set"
+    assert store.pms_switch("12-345678900")["payment_type"] == "D"
+
+
+def test_broker_without_ace_portal_account_is_p04(sim):
+    assert outcome(activate(sim, "12-345678900", filer="NP1")) == (3, "P04")
+
+
+def test_no_power_of_attorney_is_p03(sim, store):
+    store.delete_poa("12-345678900", "SV9")
+    assert outcome(activate(sim, "12-345678900", filer="SV9")) == (3, "P03")
+
+
+@pytest.mark.parametrize("number, code", [
+    ("12-3456789T1", "P01"),  # terminated bond
+    ("12-3456789N1", "P01"),  # insufficient bond
+    ("12-3456789U1", "P01"),  # terminated bond user
+    ("12-3456789B1", "P01"),  # no bond
+    ("12-3456789V1", "P06"),  # voided
+    ("12-3456789X1", "P06"),  # inactive
+    ("99-9999999AA", "P06"),  # unknown
+])
+def test_refusals_for_bonds_and_numbers(sim, number, code):
+    assert outcome(activate(sim, number)) == (3, code)
+
+
+def test_bad_payment_type_is_p05(sim):
+    assert outcome(activate(sim, "12-345678900", payment="X")) == (3, "P05")
+
+
+def test_checks_run_in_the_documented_order(sim, store):
+    # NP1 (no portal) for a voided importer with a bad payment type: P04 comes first
+    assert outcome(activate(sim, "12-3456789V1", filer="NP1", payment="X")) == (3, "P04")
+    assert outcome(activate(sim, "12-3456789V1", payment="X")) == (3, "P06")
+    assert outcome(activate(sim, "12-3456789T1", payment="X")) == (3, "P05")
+
+
+def test_query_action(sim):
+    def q():
+        return details(sim.submit(transmission("XP", [rec("P1", action="Q", importer_number="12-345678900")])))[0]
+    assert q().result == 5
+    activate(sim, "12-345678900")
+    p9 = q()
+    assert (p9.result, p9.switch_filer, p9.switch_date) == (4, "XJ5", AS_OF)
+
+
+def test_a_block_of_many_importers_answers_one_p9_each(sim):
+    numbers = ["12-345678900", "12-3456789T1", "12-3456789C1"]
+    p9s = details(sim.submit(transmission("XP", [rec("P1", action="A", importer_number=n, payment_type="D", path="N")
+                                                 for n in numbers])))
+    assert [(p.importer_number, p.result, p.condition_code) for p in p9s] == [
+        ("12-345678900", 1, None), ("12-3456789T1", 3, "P01"), ("12-3456789C1", 1, None)]
+
+
+def test_rider_for_an_unknown_or_mismatched_importer_is_refused(store):
+    with pytest.raises(RiderError):
+        apply_rider(store, "12-3456789B1", own_5106("12-3456789A1"), AS_OF)
+
+
+@pytest.mark.parametrize("entry_type, excise, ok", [
+    ("01", False, True), ("11", False, True), ("09", False, False), ("08", False, False), ("01", True, False),
+])
+def test_entry_eligibility(entry_type, excise, ok):
+    eligible, reason = eligible_for_pms(entry_type, excise)
+    assert eligible is ok and entry_type in reason or "excise" in reason
