@@ -1,4 +1,8 @@
-"""abisim: a simulator of CBP's Automated Broker Interface (ABI) for broker software tests."""
+"""abisim: a simulator of CBP's Automated Broker Interface (ABI) for broker software tests.
+
+The pure core: ``parse``, ``iter_records``, ``render``, ``make``, ``compare``,
+``eligible_for_pms``. The simulated CBP: ``Simulator(db, clock).submit(bytes) -> bytes``.
+"""
 
 __version__ = "0.1.0"
 
@@ -14,7 +18,26 @@ from abisim.transmission import (  # noqa: E402
     render,
 )
 
+# Imported on first use: they pull in the database layer.
+_LAZY = {
+    "Simulator": ("abisim.simulator", "Simulator"),
+    "Store": ("abisim.store", "Store"),
+    "Clock": ("abisim.clock", "Clock"),
+    "compare": ("abisim.compare", "compare"),
+    "eligible_for_pms": ("abisim.rules.pms", "eligible_for_pms"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'abisim' has no attribute {name!r}")
+
+
 __all__ = [
-    "Batch", "Block", "ParsedRecord", "Record", "RecordError", "Transmission",
-    "iter_records", "make", "parse", "render", "render_record", "__version__",
+    "Batch", "Block", "Clock", "ParsedRecord", "Record", "RecordError", "Simulator", "Store", "Transmission",
+    "compare", "eligible_for_pms", "iter_records", "make", "parse", "render", "render_record", "__version__",
 ]
