@@ -121,3 +121,16 @@ def test_help_and_version():
     for command in (["db", "--help"], ["submit", "--help"], ["query", "--help"], ["pms", "activate", "--help"],
                     ["bond-team", "rider", "--help"], ["notifications", "--help"]):
         assert run(*command).exit_code == 0
+
+
+def test_the_facts_behind_the_rules_change_through_the_cli(db):
+    assert run("pms", "activate", "--filer", "XJ5", "--ctpat", "12-3456789B1", "--db", db, *AS_OF).exit_code == 1
+    assert run("importer", "set", "12-345678900", "--ctpat", "--db", db).exit_code == 0
+    shown = json.loads(run("importer", "show", "12-345678900", "--db", db).output)
+    assert shown["ctpat"] is True and shown["bonds"] == [{"bond_number": "992300001", "role": "principal"}]
+    assert run("poa", "revoke", "12-345678900", "XJ5", "--db", db).exit_code == 0
+    refused = run("pms", "activate", "--filer", "XJ5", "12-345678900", "--db", db, *AS_OF, "--json")
+    assert json.loads(refused.output)["condition_code"] == "P03"
+    ctpat = run("pms", "activate", "--filer", "XJ5", "--ctpat", "12-345678900", "--db", db, *AS_OF, "--json")
+    assert json.loads(ctpat.output)["result"] == 1  # C-TPAT path: no POA or comparison check
+    assert run("importer", "show", "00-0000000AA", "--db", db).exit_code == 2
