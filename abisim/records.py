@@ -229,3 +229,13 @@ def _date6_text(value: dt.date) -> str:
 def make(layout: Layout, **values) -> Record:
     """Build a record by field name; unknown names raise TypeError."""
     return record_class(layout)(**values)
+
+
+def split_at(records, record_id: str) -> list[list[Record]]:
+    """Records grouped into runs that each start at ``record_id`` (one importer, one bond)."""
+    groups: list[list[Record]] = []
+    for r in records:
+        if r.record_id == record_id or not groups:
+            groups.append([])
+        groups[-1].append(r)
+    return groups

@@ -244,6 +244,16 @@ class Store:
             if not durable:
                 conn.execute("PRAGMA synchronous = FULL")
 
+    def _upsert(self, table: str, keys: tuple[str, ...], columns: tuple[str, ...], values: dict) -> None:
+        """INSERT, or UPDATE the given columns of the row with the same keys."""
+        cols = [c for c in columns if c in values]
+        updates = [c for c in cols if c not in keys]
+        sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT({', '.join(keys)}) DO "
+               + (f"UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in updates)}" if updates else "NOTHING"))
+        with self.transaction() as conn:
+            conn.execute(sql, [values[c] for c in cols])
+
     def fault(self, label: str) -> None:
         if self.fault_hook is not None:
             self.fault_hook(label)
@@ -280,12 +290,8 @@ class Store:
         return self.conn.execute("SELECT * FROM importers WHERE importer_number = ?", (number,)).fetchone()
 
     def put_importer(self, values: dict) -> None:
-        cols = [c for c in IMPORTER_COLUMNS if c in values]
-        sql = (f"INSERT INTO importers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-               f"ON CONFLICT(importer_number) DO UPDATE SET "
-               + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "importer_number"))
-        with self.transaction() as conn:
-            conn.execute(sql, [values[c] for c in cols])
+        self._upsert("importers", ("importer_number",), IMPORTER_COLUMNS, values)
+
 
     def update_importer(self, number: str, **values) -> None:
         if not values:
@@ -305,12 +311,8 @@ class Store:
         return self.conn.execute("SELECT * FROM bonds WHERE bond_number = ?", (number,)).fetchone()
 
     def put_bond(self, values: dict) -> None:
-        cols = [c for c in BOND_COLUMNS if c in values]
-        sql = (f"INSERT INTO bonds ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-               f"ON CONFLICT(bond_number) DO UPDATE SET "
-               + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "bond_number"))
-        with self.transaction() as conn:
-            conn.execute(sql, [values[c] for c in cols])
+        self._upsert("bonds", ("bond_number",), BOND_COLUMNS, values)
+
 
     def update_bond(self, number: str, **values) -> None:
         with self.transaction() as conn:
@@ -318,12 +320,8 @@ class Store:
                          [*values.values(), number])
 
     def put_party(self, values: dict) -> None:
-        cols = [c for c in PARTY_COLUMNS if c in values]
-        sql = (f"INSERT INTO bond_parties ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-               f"ON CONFLICT(bond_number, importer_number, role) DO UPDATE SET "
-               + ", ".join(f"{c} = excluded.{c}" for c in cols if c not in ("bond_number", "importer_number", "role")))
-        with self.transaction() as conn:
-            conn.execute(sql, [values[c] for c in cols])
+        self._upsert("bond_parties", ("bond_number", "importer_number", "role"), PARTY_COLUMNS, values)
+
 
     def parties(self, bond_number: str) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM bond_parties WHERE bond_number = ? ORDER BY role, importer_number",
@@ -355,12 +353,8 @@ class Store:
         return self.conn.execute("SELECT * FROM filers WHERE token = ?", (token,)).fetchone()
 
     def put_filer(self, values: dict) -> None:
-        cols = [c for c in FILER_COLUMNS if c in values]
-        sql = (f"INSERT INTO filers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-               f"ON CONFLICT(filer_code) DO UPDATE SET "
-               + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "filer_code"))
-        with self.transaction() as conn:
-            conn.execute(sql, [values[c] for c in cols])
+        self._upsert("filers", ("filer_code",), FILER_COLUMNS, values)
+
 
     def has_poa(self, importer_number: str, filer_code: str) -> bool:
         return self.conn.execute(

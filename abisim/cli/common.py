@@ -87,3 +87,16 @@ def open_simulator(db: str | None, as_of: dt.date | None):
     from abisim.simulator import Simulator
 
     return Simulator(open_store(db), Clock(today(as_of)))
+
+
+def filer_transmission(sim, filer: str, app: str, details) -> bytes:
+    """A transmission from a filer on file (its first site and its password), or exit 2."""
+    from abisim.sample import envelope
+    from abisim.transmission import render
+
+    row = sim.store.filer(filer)
+    if row is None:
+        click.echo(f"filer {filer!r} is not in the database (see `abisim db init --sample`)", err=True)
+        sys.exit(EXIT_INPUT)
+    site = (row["sites"] or "3901").split(",")[0]
+    return render(envelope(app, list(details), filer, password=row["password"], site=site))

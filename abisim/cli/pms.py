@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from abisim.cli.common import EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, db_option, dumps, open_simulator, open_store
+from abisim.cli.common import EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, db_option, dumps, open_simulator
 
 RESULTS = {1: "switch set", 2: "already set", 3: "refused", 4: "switch is set", 5: "switch is not set"}
 
@@ -63,20 +63,15 @@ def register(main: click.Group) -> None:
 
 
 def _submit(db, as_of, filer, p1_values):
+    from abisim.cli.common import filer_transmission
     from abisim.records import make
-    from abisim.sample import envelope
-    from abisim.transmission import parse, render
+    from abisim.transmission import parse
 
     sim = open_simulator(db, as_of)
-    row = sim.store.filer(filer)
-    if row is None:
-        click.echo(f"filer {filer!r} is not in the database", err=True)
-        sys.exit(EXIT_INPUT)
-    site = (row["sites"] or "3901").split(",")[0]
     out = []
     for start in range(0, len(p1_values), 99):
         p1s = [make(sim.layouts["P1"], **v) for v in p1_values[start:start + 99]]
-        answer = parse(sim.submit(render(envelope("XP", p1s, filer, password=row["password"], site=site))))
+        answer = parse(sim.submit(filer_transmission(sim, filer, "XP", p1s)))
         details = [r for b in answer.blocks for r in b.details]
         if any(r.record_id == "X1" for r in details):
             click.echo("CBP rejected the batch: " + "; ".join(

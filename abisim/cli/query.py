@@ -21,17 +21,12 @@ def register(main: click.Group) -> None:
     @as_of_option
     def query(importers, address, filer, password, raw, as_json, db, as_of):
         """Query the bonds on file for up to six importer numbers per KI (more are split)."""
+        from abisim.cli.common import filer_transmission
         from abisim.cli.parse import record_json, record_text
         from abisim.records import make
-        from abisim.sample import envelope
-        from abisim.transmission import parse, render
+        from abisim.transmission import parse
 
         sim = open_simulator(db, as_of)
-        filer_row = sim.store.filer(filer)
-        if filer_row is None:
-            click.echo(f"filer {filer!r} is not in the database (see `abisim db init --sample`)", err=True)
-            sys.exit(EXIT_INPUT)
-        site = (filer_row["sites"] or "3901").split(",")[0]
         status = 0
         for start in range(0, len(importers), 6):
             chunk = importers[start:start + 6]
@@ -39,9 +34,10 @@ def register(main: click.Group) -> None:
             for n, number in enumerate(chunk, start=1):
                 values[f"importer_number_{n}"] = number
                 values[f"address_request_{n}"] = "1" if address else None
-            k = make(sim.layouts["K"], **values)
-            records = envelope("KI", [k], filer, password=password or filer_row["password"], site=site)
-            answer = sim.submit(render(records))
+            data = filer_transmission(sim, filer, "KI", [make(sim.layouts["K"], **values)])
+            if password is not None:
+                data = data[:8] + password.ljust(6)[:6].encode("latin-1") + data[14:]
+            answer = sim.submit(data)
             if raw:
                 click.echo(answer.decode("latin-1"), nl=False)
                 continue

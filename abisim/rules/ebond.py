@@ -12,7 +12,7 @@ import string
 
 from abisim import codes
 from abisim.errors import RecordError, narrative
-from abisim.records import Record, make
+from abisim.records import Record, make, split_at
 from abisim.store import Store, date_of, iso
 
 MINIMUM_ACTIVITY_1 = 50_000
@@ -22,12 +22,8 @@ ROLES = {"30": "principal", "35": "co-principal", "36": "user"}
 
 
 def split_bonds(details) -> list[list[Record]]:
-    groups: list[list[Record]] = []
-    for r in details:
-        if r.record_id == "10" or not groups:
-            groups.append([])
-        groups[-1].append(r)
-    return groups
+    """A CB block's details, one list per bond (each starts with its 10 record)."""
+    return split_at(details, "10")
 
 
 def answer_block(ctx, block) -> list[Record]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from abisim import codes
 from abisim.errors import RecordError, narrative
-from abisim.records import Record, make, render_record
+from abisim.records import Record, make, render_record, split_at
 from abisim.rules.bond_query import visible_bonds
 from abisim.store import Store
 
@@ -20,12 +20,7 @@ NAME_AND_ADDRESS = (
 
 def split_importers(details) -> list[list[Record]]:
     """A TP block's details, one list per importer (each starts with its T1)."""
-    groups: list[list[Record]] = []
-    for r in details:
-        if r.record_id == "T1" or not groups:
-            groups.append([])
-        groups[-1].append(r)
-    return groups
+    return split_at(details, "T1")
 
 
 def importer_values(group: list[Record]) -> dict:
