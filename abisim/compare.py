@@ -200,42 +200,64 @@ def _bond_findings(kr: list[Record], as_of: dt.date, out: _Findings) -> None:
         out.add(code, severity, field, message, Side(None), side, bond_number)
 
 
+# (code, 5106 record, field, bond record, field, bond columns when the record is absent)
+MAILING = (
+    ("D04", "T1", "mail_address_1", "K3", "address_1", (3, 34)),
+    ("D04", "T2", "mail_address_2", "K3", "address_2", (35, 66)),
+    ("D05", "T2", "mail_city", "K4", "city", (35, 55)),
+    ("D05", "T2", "mail_state", "K4", "state", (56, 57)),
+    ("D05", "T2", "mail_postal_code", "K4", "postal_code", (58, 66)),
+)
+PHYSICAL = (
+    ("D06", "TB", "physical_address_1", "K5", "address_1", (3, 34)),
+    ("D06", "TB", "physical_address_2", "K5", "address_2", (35, 66)),
+    ("D06", "TC", "physical_city", "K6", "city", (35, 55)),
+    ("D06", "TC", "physical_state", "K6", "state", (56, 57)),
+    ("D06", "TC", "physical_postal_code", "K6", "postal_code", (58, 66)),
+)
+
+
+def _pairs(table, tp: dict, kr: dict, out: _Findings, us: bool) -> None:
+    for code, t_id, t_field, k_id, k_field, k_cols in table:
+        t_rec, k_rec = tp.get(t_id), kr.get(k_id)
+        a = getattr(t_rec, t_field) if t_rec is not None else None
+        b = getattr(k_rec, k_field) if k_rec is not None else None
+        if a == b:
+            continue  # the common case: no Side is built
+        out.text(code, t_field, _side(t_rec, t_field) if t_rec is not None else Side(None, t_id),
+                 _k_side(k_rec, k_id, k_field, k_cols), postal=us and t_field.endswith("postal_code"))
+
+
 def _identity_findings(tp: list[Record], kr: list[Record], out: _Findings) -> None:
-    t1, ta, t2 = _first(tp, "T1"), _first(tp, "TA"), _first(tp, "T2")
-    tb, tc = _first(tp, "TB"), _first(tp, "TC")
-    k1, k2 = _first(kr, "K1"), _first(kr, "K2")
-    k3, k4, k5, k6 = (_first(kr, r) for r in ("K3", "K4", "K5", "K6"))
-    out.text("D02", "importer_name", _side(t1, "importer_name"), _side(k1, "importer_name"))
+    tps: dict[str, Record] = {}
+    for r in tp:
+        tps.setdefault(r.record_id, r)
+    krs: dict[str, Record] = {}
+    for r in kr:
+        krs.setdefault(r.record_id, r)
+    t1, ta, t2, tb, tc = (tps.get(r) for r in ("T1", "TA", "T2", "TB", "TC"))
+    k1, k2 = krs.get("K1"), krs.get("K2")
+    if (t1.importer_name if t1 else None) != (k1.importer_name if k1 else None):
+        out.text("D02", "importer_name", _side(t1, "importer_name"), _side(k1, "importer_name"))
     if k2 is not None or ta is not None:
         if k2 is None:
             out.add("D03", DISCREPANCY, "name_line_2", "the 5106 has a name line 2; the bond data has no K2",
                     _side(ta, "name_line_2"), Side(None, "K2", (3, 37)))
         else:
-            out.text("D03", "name_qualifier", _side(ta, "name_qualifier") if ta else Side(None, "TA", (3, 5)),
-                     _side(k2, "name_qualifier"))
-            out.text("D03", "name_line_2", _side(ta, "name_line_2") if ta else Side(None, "TA", (6, 37)),
-                     _side(k2, "name_line_2"))
-    out.text("D04", "mail_address_1", _side(t1, "mail_address_1"), _k_side(k3, "K3", "address_1", (3, 34)))
-    out.text("D04", "mail_address_2", _side(t2, "mail_address_2"), _k_side(k3, "K3", "address_2", (35, 66)))
-    us = t2 is not None and t2.mail_country in codes.US_TERRITORY_COUNTRIES
-    out.text("D05", "mail_city", _side(t2, "mail_city"), _k_side(k4, "K4", "city", (35, 55)))
-    out.text("D05", "mail_state", _side(t2, "mail_state"), _k_side(k4, "K4", "state", (56, 57)))
-    out.text("D05", "mail_postal_code", _side(t2, "mail_postal_code"), _k_side(k4, "K4", "postal_code", (58, 66)),
-             postal=us)
+            for t_field, cols in (("name_qualifier", (3, 5)), ("name_line_2", (6, 37))):
+                a = getattr(ta, t_field) if ta is not None else None
+                if a != getattr(k2, t_field):
+                    out.text("D03", t_field, _side(ta, t_field) if ta else Side(None, "TA", cols),
+                             _side(k2, t_field))
+    _pairs(MAILING, tps, krs, out, t2 is not None and t2.mail_country in codes.US_TERRITORY_COUNTRIES)
     physical_tp = tb is not None or tc is not None
-    physical_bond = k5 is not None or k6 is not None
+    physical_bond = "K5" in krs or "K6" in krs
     if physical_tp and physical_bond:
-        us = tc is not None and tc.physical_country in codes.US_TERRITORY_COUNTRIES
-        out.text("D06", "physical_address_1", _side(tb, "physical_address_1"), _k_side(k5, "K5", "address_1", (3, 34)))
-        out.text("D06", "physical_address_2", _side(tb, "physical_address_2"), _k_side(k5, "K5", "address_2", (35, 66)))
-        out.text("D06", "physical_city", _side(tc, "physical_city"), _k_side(k6, "K6", "city", (35, 55)))
-        out.text("D06", "physical_state", _side(tc, "physical_state"), _k_side(k6, "K6", "state", (56, 57)))
-        out.text("D06", "physical_postal_code", _side(tc, "physical_postal_code"),
-                 _k_side(k6, "K6", "postal_code", (58, 66)), postal=us)
+        _pairs(PHYSICAL, tps, krs, out, tc is not None and tc.physical_country in codes.US_TERRITORY_COUNTRIES)
     elif physical_tp != physical_bond:
         which = "the 5106 only" if physical_tp else "the bond data only"
         out.add("D06", WARNING, "physical_address", f"physical address on {which}: not compared",
-                _side(tb, "physical_address_1"), _k_side(k5, "K5", "address_1", (3, 34)))
+                _side(tb, "physical_address_1"), _k_side(krs.get("K5"), "K5", "address_1", (3, 34)))
 
 
 def _k_side(record: Record | None, record_id: str, field: str, columns: tuple[int, int]) -> Side:

@@ -39,7 +39,9 @@ def grammar_text() -> str:
 @lru_cache(maxsize=1)
 def parse_table():
     """Lark's LALR table for the grammars, compiled once per process."""
-    parser = Lark(grammar_text(), parser="lalr", lexer="basic", start="start")
+    # cache=True: Lark keeps the compiled table in a file keyed by the grammar's hash, so
+    # only the first process after a grammar change pays the ~1 s of LALR analysis.
+    parser = Lark(grammar_text(), parser="lalr", lexer="basic", start="start", cache=True)
     table = parser.parser.parser.parser.parse_table
     start = table.start_states["start"]
     end = table.end_states["start"]

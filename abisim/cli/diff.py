@@ -25,8 +25,9 @@ def stream_tp(path: str, errors: list, on_bytes=None) -> Iterator:
     from abisim.transmission import iter_records
 
     checker = OrderChecker()
-    last_offset = 0
+    last_offset, last_line = 0, None
     for parsed in iter_records(path):
+        last_line = parsed.line.number
         errors.extend(parsed.errors)
         if on_bytes is not None:
             on_bytes(parsed.line.offset - last_offset)
@@ -38,7 +39,7 @@ def stream_tp(path: str, errors: list, on_bytes=None) -> Iterator:
         if token is not None:
             errors.extend(checker.feed(token, line=rec.line, record_id=rec.record_id))
         yield rec
-    errors.extend(checker.finish())
+    errors.extend(checker.finish(line=last_line))
 
 
 class _Text:

@@ -7,6 +7,7 @@ when chosen) and ``RECORDS``: record id -> tuple of :class:`Field`. Everything e
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Iterable, Mapping
 
@@ -86,10 +87,10 @@ class Layout:
     title: str = ""
 
     def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(f"{self.record_id} has no field {name!r}")
+        f = _fields_by_name(self).get(name)
+        if f is None:
+            raise KeyError(f"{self.record_id} has no field {name!r}")
+        return f
 
     @property
     def value_fields_names(self) -> frozenset[str]:
@@ -99,6 +100,11 @@ class Layout:
     def value_fields(self) -> tuple[Field, ...]:
         """Fields that carry a value on the record class (no fillers, no id)."""
         return tuple(f for f in self.fields if f.value_kind not in ("filler", "id"))
+
+
+@functools.lru_cache(maxsize=None)
+def _fields_by_name(layout: Layout) -> dict[str, Field]:
+    return {f.name: f for f in layout.fields}
 
 
 # Version modules, newest first within each family. The first of each family is the default.

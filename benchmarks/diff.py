@@ -1,0 +1,100 @@
+"""`abisim diff` on N importers against N bonds in SQLite: time and peak memory.
+
+    .venv/bin/python benchmarks/diff.py [--importers N ...]
+
+For each N (default 100,000 and 1,000,000): the database of benchmarks/ki.py, and a TP
+file of N importers (T1 T2 TD TE TF TL each, every tenth one with a different mailing
+address so that the run finds discrepancies too). Then `abisim diff FILE --db DB --json`
+runs in a fresh process, its output thrown away; the figure is wall time and the peak
+resident memory of that process. Targets: under 60 s and under 200 MB for 1,000,000, and
+memory flat from 100,000 to 1,000,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import abisim  # noqa: E402
+from abisim.layouts import layout_set  # noqa: E402
+from ki import build, number  # noqa: E402
+
+AS_OF = "2026-11-25"
+
+
+def write_tp(path: Path, n: int) -> None:
+    if path.exists() and path.stat().st_size > 0:
+        return
+    ls = layout_set()
+    tail = [
+        abisim.render_record(abisim.make(ls["TD"], entries_per_year="3", usage_importer_of_record="X",
+                                         phone="3125550100")),
+        abisim.render_record(abisim.make(ls["TE"], mail_address_type="1")),
+        abisim.render_record(abisim.make(ls["TF"], email="CUSTOMS@IMPORTER.EXAMPLE")),
+        abisim.render_record(abisim.make(ls["TL"], signature="X", certifier_name="SMITH,JANE",
+                                         certifier_title="PRESIDENT")),
+    ]
+    t2 = abisim.render_record(abisim.make(ls["T2"], mail_city="CHICAGO", mail_state="IL",
+                                          mail_postal_code="60601", mail_country="US"))
+    head = [abisim.render_record(abisim.make(ls["A"], site_code="3901", id_code="XJ5", password="PASS01",
+                                             application_id="TP")),
+            abisim.render_record(abisim.make(ls["B"], port="3901", filer_code="XJ5", application_id="TP"))]
+    with open(path, "w", encoding="latin-1") as f:
+        f.write("\n".join(head) + "\n")
+        for i in range(n):
+            address = f"{i % 9000 + 1} MAIN ST" if i % 10 else f"{i % 9000 + 1} MAIN STREET WEST"
+            t1 = abisim.render_record(abisim.make(ls["T1"], action="U", importer_number=number(i),
+                                                  importer_name=f"IMPORTER {i}", mail_address_1=address,
+                                                  importer_type="C"))
+            f.write("\n".join([t1, t2, *tail]) + "\n")
+        f.write(abisim.render_record(abisim.make(ls["Y"], port="3901", filer_code="XJ5", application_id="TP",
+                                                 record_count=6 * n if 6 * n < 100_000 else None)) + "\n")
+        f.write(abisim.render_record(abisim.make(ls["Z"], site_code="3901", id_code="XJ5")) + "\n")
+
+
+def run(tp: Path, db: Path) -> tuple[float, float, int]:
+    code = ("import resource, sys\n"
+            "from abisim.cli import main\n"
+            "try:\n"
+            f"    main(['diff', {str(tp)!r}, '--db', {str(db)!r}, '--as-of', {AS_OF!r}, '--json'])\n"
+            "except SystemExit as e:\n"
+            "    rc = e.code\n"
+            "sys.stderr.write('MAXRSS %d RC %s\\n' % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rc))\n")
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - t0
+    line = [l for l in p.stderr.splitlines() if l.startswith("MAXRSS")][-1].split()
+    return elapsed, int(line[1]) / 1024, int(line[3])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--importers", type=int, nargs="+", default=[100_000, 1_000_000])
+    args = ap.parse_args()
+    out = Path("benchmarks/out")
+    out.mkdir(parents=True, exist_ok=True)
+    biggest = max(args.importers)
+    db = out / f"ki-{biggest}.sqlite3"
+    build(db, biggest).close()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"machine: {platform.node()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"date: {dt.date.today().isoformat()}")
+    for n in sorted(args.importers):
+        tp = out / f"diff-{n}.abi"
+        write_tp(tp, n)
+        elapsed, rss_mb, rc = run(tp, db)
+        print(f"{n:>9,} importers ({tp.stat().st_size / 1e6:.0f} MB TP file) against {biggest:,} bonds: "
+              f"{elapsed:.1f} s, {n / elapsed:,.0f} importers/s, peak memory {rss_mb:.0f} MB, exit {rc}")
+
+
+if __name__ == "__main__":
+    main()
