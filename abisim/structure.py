@@ -152,8 +152,8 @@ class OrderChecker:
                 code = "X03"
             elif missing in _MISSING_CODES:
                 code = _MISSING_CODES[missing]
-            elif previous is not None and previous.startswith("B_"):
-                code = "X04"
+            elif token == "Y" and previous is not None and previous.startswith("B_"):
+                code = "X04"  # the block closes with no detail record at all
             else:
                 code = "X37"
             before = "end of input" if token == END else record_id

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import attrs
+
 from abisim import codes
 from abisim.errors import FATAL, WARNING, RecordError, error
 from abisim.layouts import Field, Layout
@@ -196,7 +198,7 @@ def _coded(layout: Layout) -> tuple[Field, ...]:
 def _err(code, f: Field, layout: Layout, line, value, message="", severity=FATAL) -> RecordError:
     e = error(code, element=f.name, message=message, line=line, first_column=f.start,
               last_column=f.end, record_id=layout.record_id, field=f.name, value=value)
-    return e if severity == FATAL else RecordError(**{**e.to_json(), "severity": severity})
+    return e if severity == FATAL else attrs.evolve(e, severity=severity)
 
 
 def nonstandard(text: str, layout: Layout, line) -> list[RecordError]:
@@ -225,7 +227,9 @@ def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
             continue
         kind = f.value_kind
         if kind == "filler":
-            out.append(_err("X39", f, layout, line, raw))
+            data = [i for i, c in enumerate(raw) if c != " "]
+            e = _err("X39", f, layout, line, raw)
+            out.append(attrs.evolve(e, first_column=f.start + data[0], last_column=f.start + data[-1]))
         elif kind == "id":
             continue
         elif any(c.islower() for c in raw):
@@ -233,9 +237,9 @@ def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
             msg = "" if code != "X40" else "NON-STANDARD DATA FOUND: LOWER CASE"
             if rid == "T1" and f.name not in ("mail_address_1",):
                 code, msg = "X40", "NON-STANDARD DATA FOUND: LOWER CASE"
-            col = next(i for i, c in enumerate(raw) if c.islower())
+            lower = [i for i, c in enumerate(raw) if c.islower()]
             e = _err(code, f, layout, line, raw, msg)
-            out.append(RecordError(**{**e.to_json(), "first_column": f.start + col}))
+            out.append(attrs.evolve(e, first_column=f.start + lower[0], last_column=f.start + lower[-1]))
         elif kind in ("date", "date8", "int"):
             continue  # the typing of the record already reported it (PDM / X10)
         elif f.const:

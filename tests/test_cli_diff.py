@@ -113,7 +113,7 @@ def test_input_errors_exit_2_and_are_reported_like_parse(db, tmp_path):
     bad.write_bytes(data)
     result = CliRunner().invoke(main, ["diff", str(bad), "--db", db, *AS_OF])
     assert result.exit_code == 2
-    assert f"{bad}:5:48-67: R14" in result.output and "R14" in result.output
+    assert f"{bad}:5:48-53: R14" in result.output and "R14" in result.output
 
 
 def test_bond_source_is_required(db):
