@@ -170,14 +170,28 @@ class OrderChecker:
             self.previous = token
         return errors
 
-    def _search(self, token: str, depth: int = 8):
-        """Shortest run of terminals (up to ``depth``) after which ``token`` fits."""
+    def _search(self, token: str, depth: int = 6):
+        """Shortest run of terminals (up to ``depth``) after which ``token`` fits.
+
+        Only records that can be missing *before* this one are supplied: a detail record
+        never closes its block for itself (no Y, Z or A is supplied before it), a Y never
+        closes its batch, and only A and END may be preceded by a missing Z.
+        """
+        forbidden = {END, "B_OTHER", "B_REJECT"}
+        if self.previous is not None:
+            forbidden.add("A")  # only a transmission's very start may lack its A
+        if token not in ("Y", "Z", "A", END) and not token.startswith("B_"):
+            forbidden |= {"Y", "Z"}
+        elif token == "Y":
+            forbidden |= {"Z"}
+        elif token.startswith("B_"):
+            forbidden |= {"Z"}
         frontier = [((), list(self.stack))]
         for _ in range(depth):
             nxt = []
             for inserted, stack in frontier:
                 for t in self.expected(stack):
-                    if t == END or t == "B_OTHER" or t == "B_REJECT":
+                    if t in forbidden or (t.startswith("B_") and token in ("Y", "Z", END)):
                         continue
                     trial = list(stack)
                     if not self._advance(trial, t):
