@@ -48,6 +48,9 @@ def record_class(layout: Layout) -> type:
     cls.layout = layout
     cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
     cls._parse_fast = _compile_parser(layout, cls)
+    # The grammar terminal, when the record id alone decides it (B and TN need a field).
+    rid = layout.record_id
+    cls._token = None if rid in ("B", "TN") else ("R" + rid if rid[0].isdigit() else rid)
     cls._render = staticmethod(_compile_renderer(layout))
     return cls
 

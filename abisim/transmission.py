@@ -16,7 +16,7 @@ import attrs
 from abisim import validate as _validate
 from abisim.errors import FATAL, WARNING, RecordError, error
 from abisim.layouts import LayoutSet, layout_set
-from abisim.records import RECORD_LENGTH, Record, parse_record, render_record
+from abisim.records import RECORD_LENGTH, Record, parse_record, record_class as layout_class, render_record
 from abisim.structure import OrderChecker, token_for
 
 MAX_P1_PER_BLOCK = 99
@@ -141,18 +141,34 @@ class ParsedRecord:
     errors: tuple[RecordError, ...]
 
 
-_PRINTABLE = frozenset(chr(c) for c in range(0x20, 0x7F))
+_NO_ERRORS: tuple = ()
 
 
-def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool,
-                 validate: bool) -> ParsedRecord:
-    text, n = line.text, line.number
+def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool):
+    """One record's text -> (record or None, errors). The hot path of every parse."""
+    if len(text) == RECORD_LENGTH:
+        layout = layouts.layouts.get(text[:2]) or layouts.layouts.get(text[:1])
+        if layout is not None and (text[1] == " " or len(layout.record_id) == 2 or text[0] != "K"):
+            try:
+                record = layout_class(layout)._parse_fast(text, n)
+            except (ValueError, NameError):
+                record = None
+            if record is not None:
+                if validate:
+                    errors = _validate.check_record(text, record, n)
+                    return record, errors or _NO_ERRORS
+                if text.isascii() and text.isprintable():
+                    return record, _NO_ERRORS
+                return record, _validate.nonstandard(text, layout, n)
+    return _read_slowly(text, n, layouts, is_last, lenient, validate)
+
+
+def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool):
     errors: list[RecordError] = []
     if len(text) < RECORD_LENGTH:
         if text.strip(" ") == "":
-            return ParsedRecord(line, None, (error(
-                "X34", line=n, first_column=1, last_column=max(len(text), 1),
-                value=text, message="UNKNOWN RECORD ID FOUND IN GROUPING: empty record"),))
+            return None, [error("X34", line=n, first_column=1, last_column=max(len(text), 1), value=text,
+                                message="UNKNOWN RECORD ID FOUND IN GROUPING: empty record")]
         severity = WARNING if lenient and is_last else FATAL
         where = "LAST RECORD" if is_last else "RECORD"
         errors.append(RecordError(
@@ -169,13 +185,19 @@ def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool
         rid = text[:2]
         errors.append(error("X34", line=n, first_column=1, last_column=2, value=rid,
                             message=f"UNKNOWN RECORD ID FOUND IN GROUPING: {rid!r}"))
-        return ParsedRecord(line, None, tuple(errors))
+        return None, errors
     record, typing_errors = parse_record(text, layout, n)
     errors.extend(typing_errors)
     if validate:
         errors.extend(_validate.check_record(text, record, n))
-    elif not _PRINTABLE.issuperset(text):
+    elif not (text.isascii() and text.isprintable()):
         errors.extend(_validate.nonstandard(text, layout, n))
+    return record, errors
+
+
+def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool,
+                 validate: bool) -> ParsedRecord:
+    record, errors = _read(line.text, line.number, layouts, is_last, lenient, validate)
     return ParsedRecord(line, record, tuple(errors))
 
 
@@ -231,13 +253,24 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
         data = source.encode("latin-1", errors="replace")
     else:
         data = bytes(source)
-    framed = list(_stream_lines(io.BytesIO(data)))
+    text = data.decode("latin-1")
+    probe = text[: RECORD_LENGTH + 2]
+    if "\n" in probe or ("\n" in text and len(text) <= RECORD_LENGTH + 2):
+        newline = "\r\n" if "\r\n" in probe else "\n"
+        lines = text.split("\n")
+        final_newline = lines[-1] == ""
+        if final_newline:
+            lines.pop()
+        if "\r" in text:
+            lines = [l[:-1] if l.endswith("\r") else l for l in lines]
+    else:
+        newline, final_newline = "", False
+        lines = [text[o:o + RECORD_LENGTH] for o in range(0, len(text), RECORD_LENGTH)]
     builder = _Builder(ls)
-    last = len(framed) - 1
-    for i, (line, _sep, _ended) in enumerate(framed):
-        builder.add(_read_record(line, ls, is_last=i == last, lenient=lenient, validate=validate))
-    newline = framed[0][1] if framed else "\n"
-    final_newline = framed[-1][2] if framed and newline else bool(newline)
+    add = builder.add
+    last = len(lines)
+    for n, line in enumerate(lines, start=1):
+        add(n, *_read(line, n, ls, n == last, lenient, validate))
     return builder.finish(newline, final_newline)
 
 
@@ -254,25 +287,33 @@ class _Builder:
         self.skip_block = False
         self.last_line = 0
 
-    def add(self, parsed: ParsedRecord) -> None:
-        self.errors.extend(parsed.errors)
-        self.last_line = parsed.line.number
-        rec = parsed.record
+    def add(self, line: int, rec: Record | None, errors) -> None:
+        if errors:
+            self.errors.extend(errors)
+        self.last_line = line
         if rec is None:
             return
-        token = token_for(rec)
+        token = rec._token
         if token is None:
-            return  # a TN whose qualifier is unknown: its field error says so
+            token = token_for(rec)
+            if token is None:
+                return  # a TN whose qualifier is unknown: its field error says so
         if self.skip_block and token not in ("Y", "Z", "A") and not token.startswith("B_"):
             return  # the body of a block of an unknown application is not read
-        order_errors = self.order.feed(token, line=rec.line, record_id=rec.record_id)
-        self.errors.extend(order_errors)
-        if order_errors and order_errors[-1].code == "X35":
-            return
-        self._place(rec, token, order_errors)
+        order = self.order
+        if order._advance(order.stack, token):
+            order.previous = token
+            if self.block is not None and token[0] not in "ABYZ":
+                self.block["details"].append(rec)  # the common case: a detail in its block
+                return
+        else:
+            order_errors = order.feed(token, line=rec.line, record_id=rec.record_id)
+            self.errors.extend(order_errors)
+            if order_errors and order_errors[-1].code == "X35":
+                return
+        self._place(rec, token)
 
-    def _place(self, rec: Record, token: str, order_errors) -> None:
-        missing = {e.code for e in order_errors}
+    def _place(self, rec: Record, token: str) -> None:
         if token == "A":
             self._close_block()
             self._close_batch(None)
@@ -296,7 +337,6 @@ class _Builder:
             if self.block is None:
                 return
             self.block["details"].append(rec)
-        del missing
 
     def _ensure_batch(self, rec) -> None:
         if self.batch is None:

@@ -1,0 +1,135 @@
+"""Parsing speed against the floor of plain slicing, and streaming memory.
+
+    .venv/bin/python benchmarks/parse.py [--records 200000]
+
+One run over the same generated records (transmissions of every application, ~100
+records each, concatenated): (a) plain slicing of each line by its layout table into a
+tuple, the floor in Python; (b) abisim.parse with the record order checked, no field
+validation; (c) abisim.parse with full field validation. Then streaming 200,000 and
+2,000,000 records from a file with abisim.iter_records, peak memory in a fresh process.
+Targets: (b) <= 1.5x (a), (c) <= 4x (a); streaming under 50 MB and flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import abisim  # noqa: E402
+from abisim.layouts import layout_set  # noqa: E402
+
+
+def generate(n_records: int, seed: int = 1) -> bytes:
+    """Valid transmissions of every application until n_records records."""
+    from hypothesis import strategies as st  # the test strategies draw valid records
+
+    from strategies import APPLICATIONS, details
+    from abisim.sample import envelope
+
+    rnd = random.Random(seed)
+    pool: dict[str, list[list[str]]] = {}
+    for app in APPLICATIONS:
+        pool[app] = []
+        for i in range(20):
+            recs = _draw(details(app), rnd.randrange(1 << 30))
+            pool[app].append([abisim.render_record(r) for r in envelope(app, recs, "XJ5")])
+    lines: list[str] = []
+    while len(lines) < n_records:
+        app = rnd.choice(APPLICATIONS)
+        block = rnd.choice(pool[app])
+        lines.extend(block)
+    return ("\n".join(lines) + "\n").encode("latin-1")  # whole transmissions: a few more records
+
+
+def _draw(strategy, seed: int):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as hseed
+
+    box = []
+
+    @hseed(seed)
+    @settings(max_examples=1, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def take(v):
+        box.append(v)
+
+    take()
+    return box[0]
+
+
+def plain_slicing(data: bytes) -> int:
+    ls = layout_set()
+    slices = {rid: [f.slice for f in layout.fields] for rid, layout in ls.layouts.items()}
+    count = 0
+    for line in data.decode("latin-1").split("\n"):
+        if not line:
+            continue
+        s = slices.get(line[:2]) or slices.get(line[:1])
+        tuple(line[x] for x in s)
+        count += 1
+    return count
+
+
+def timed(fn, *args, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def stream_memory(path: Path) -> tuple[float, int]:
+    code = ("import resource, sys, time\n"
+            "import abisim\n"
+            "t0 = time.perf_counter()\n"
+            f"n = sum(1 for _ in abisim.iter_records({str(path)!r}, validate=False))\n"
+            "sys.stdout.write('%d %d %f' % (n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+            " time.perf_counter() - t0))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return int(out[1]) / 1024, int(out[0])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records", type=int, default=200_000)
+    ap.add_argument("--stream", type=int, nargs="+", default=[200_000, 2_000_000])
+    args = ap.parse_args()
+    data = generate(args.records)
+    n = data.count(b"\n")
+    t_a = timed(plain_slicing, data)
+    t_b = timed(lambda d: abisim.parse(d, validate=False), data)
+    t_c = timed(lambda d: abisim.parse(d), data)
+    check = abisim.parse(data)
+    assert check.ok, check.errors[:3]
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"machine: {platform.node()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"date: {dt.date.today().isoformat()}")
+    print(f"records: {n:,} ({len(data) / 1e6:.1f} MB), every application")
+    print(f"(a) plain slicing:              {t_a:.3f} s  {n / t_a:,.0f} records/s")
+    print(f"(b) parse, order checked:       {t_b:.3f} s  {n / t_b:,.0f} records/s  (b)/(a) = {t_b / t_a:.2f}")
+    print(f"(c) parse, full validation:     {t_c:.3f} s  {n / t_c:,.0f} records/s  (c)/(a) = {t_c / t_a:.2f}")
+    out = Path("benchmarks/out")
+    out.mkdir(parents=True, exist_ok=True)
+    for size in args.stream:
+        path = out / f"stream-{size}.abi"
+        if not path.exists():
+            with open(path, "wb") as f:
+                for _ in range(-(-size // n)):  # whole copies: at least `size` records
+                    f.write(data)
+        rss, count = stream_memory(path)
+        print(f"streaming {count:>9,} records ({path.stat().st_size / 1e6:.0f} MB): peak memory {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
