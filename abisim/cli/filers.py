@@ -1,0 +1,47 @@
+"""``abisim filers add|list``: the brokers (filers) CBP knows, and their HTTP tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+
+from abisim.cli.common import db_option, dumps, open_store
+
+
+def register(main: click.Group) -> None:
+    @main.group("filers")
+    def filers_group():
+        """Add or list filers (site codes, password, ACE portal account, HTTP token)."""
+
+    @filers_group.command("add")
+    @click.argument("filer_code")
+    @click.option("--site", "sites", multiple=True, help="Site/port code the filer sends from (repeatable).")
+    @click.option("--password", default="", help="The A-record communication password.")
+    @click.option("--portal/--no-portal", default=True, show_default=True, help="Has an ACE portal account.")
+    @click.option("--name", default="", help="The broker's name.")
+    @click.option("--applications", default="", help="Allowed input applications, e.g. KI,TP (default: all).")
+    @click.option("--token", default=None, help="HTTP bearer token (default: generated).")
+    @db_option
+    def add(filer_code, sites, password, portal, name, applications, token, db):
+        """Add or update a filer and print its HTTP bearer token."""
+        code = filer_code.upper()
+        if len(code) != 3:
+            raise click.BadParameter("a filer code has 3 characters", param_hint="FILER_CODE")
+        token = token or secrets.token_urlsafe(24)
+        open_store(db).put_filer(dict(filer_code=code, name=name, sites=",".join(sites), password=password,
+                                      ace_portal_account=int(portal), applications=applications.upper(),
+                                      token=token))
+        click.echo(token)
+
+    @filers_group.command("list")
+    @click.option("--json", "as_json", is_flag=True)
+    @db_option
+    def list_(as_json, db):
+        """The filers on file (tokens are not shown)."""
+        for row in open_store(db).conn.execute("SELECT * FROM filers ORDER BY filer_code"):
+            doc = {k: row[k] for k in row.keys() if k != "token"}
+            doc["ace_portal_account"] = bool(doc["ace_portal_account"])
+            click.echo(dumps(doc) if as_json else
+                       f"{doc['filer_code']}  sites {doc['sites'] or '-':<10}  portal {'yes' if doc['ace_portal_account'] else 'no ':<3}"
+                       f"  applications {doc['applications'] or 'all'}  {doc['name']}")

@@ -1,0 +1,125 @@
+"""Helpers for broker-software test harnesses: build transmissions, read CBP's answers.
+The pytest plugin (abisim.pytest_plugin) hands these out as fixtures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import attrs
+
+import abisim
+from abisim import fixtures, sample
+from abisim.clock import Clock
+from abisim.layouts import layout_set
+from abisim.records import Record, make
+from abisim.simulator import Simulator
+from abisim.store import Store
+
+DEFAULT_AS_OF = dt.date(2026, 11, 25)
+
+
+@attrs.frozen
+class Answer:
+    """CBP's answer to one transmission."""
+
+    data: bytes
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("latin-1")
+
+    @property
+    def transmission(self):
+        return abisim.parse(self.data)
+
+    @property
+    def details(self) -> list[Record]:
+        return [r for b in self.transmission.blocks for r in b.details]
+
+    def records(self, record_id: str) -> list[Record]:
+        return [r for r in self.details if r.record_id == record_id]
+
+    @property
+    def rejected(self) -> bool:
+        """CBP rejected the whole batch (999 BATCH REJECTED)."""
+        return any(r.condition_code == "999" for r in self.records("X1"))
+
+    @property
+    def conditions(self) -> list[str]:
+        """The condition codes: X1 of a reject, E1 of a 5106 answer, 90 of an eBond answer, P9 refusals."""
+        out = []
+        for r in self.details:
+            if r.record_id in ("X1", "E1", "90") and r.condition_code != "999":
+                out.append(r.condition_code)
+            elif r.record_id == "P9" and r.condition_code:
+                out.append(r.condition_code)
+        return out
+
+    @property
+    def k1_results(self) -> dict[str, int]:
+        """Importer number -> K1 query result code (0-4)."""
+        return {r.importer_number: r.result_code for r in self.records("K1")}
+
+
+def assert_accepted(answer: Answer) -> Answer:
+    assert not answer.rejected, f"CBP rejected the batch: {answer.conditions}\n{answer.text}"
+    return answer
+
+
+def assert_rejected(answer: Answer, code: str | None = None) -> Answer:
+    assert answer.rejected, f"CBP accepted the batch:\n{answer.text}"
+    if code is not None:
+        assert code in answer.conditions, f"{code} not among {answer.conditions}"
+    return answer
+
+
+class Harness:
+    """An in-process simulated CBP on its own database, loaded with the sample data."""
+
+    def __init__(self, db: str | Path, as_of: dt.date = DEFAULT_AS_OF, *, sample_data: bool = True) -> None:
+        self.clock = Clock(as_of)
+        self.simulator = Simulator(Store(db), self.clock)
+        self.layouts = layout_set()
+        if sample_data:
+            fixtures.load(self.store, sample.fixture(as_of))
+
+    @property
+    def store(self) -> Store:
+        return self.simulator.store
+
+    def record(self, record_id: str, **values) -> Record:
+        return make(self.layouts[record_id], **values)
+
+    def transmission(self, app: str, details, filer: str = "XJ5", **kw) -> bytes:
+        row = self.store.filer(filer)
+        if row is not None:
+            kw.setdefault("password", row["password"])
+            kw.setdefault("site", (row["sites"] or "3901").split(",")[0])
+        return abisim.render(sample.envelope(app, list(details), filer, **kw))
+
+    def submit(self, data: bytes | str | list) -> Answer:
+        if isinstance(data, list):
+            data = abisim.render(data)
+        return Answer(self.simulator.submit(data))
+
+    def query(self, *numbers: str, address: bool = False, filer: str = "XJ5") -> Answer:
+        answers = []
+        for start in range(0, len(numbers), 6):
+            values = {}
+            for n, number in enumerate(numbers[start:start + 6], start=1):
+                values[f"importer_number_{n}"] = number
+                values[f"address_request_{n}"] = "1" if address else None
+            answers.append(self.submit(self.transmission("KI", [self.record("K", **values)], filer)))
+        return answers[0] if len(answers) == 1 else Answer(b"".join(a.data for a in answers))
+
+    def activate(self, *numbers: str, filer: str = "XJ5", ctpat: bool = False, payment: str = "D") -> Answer:
+        p1s = [self.record("P1", action="A", importer_number=n, payment_type=payment, path="C" if ctpat else "N")
+               for n in numbers]
+        return self.submit(self.transmission("XP", p1s, filer))
+
+    def load(self, doc) -> dict:
+        return fixtures.load(self.store, doc)
+
+    def close(self) -> None:
+        self.store.close()
