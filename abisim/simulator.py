@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from typing import Callable
 
 import attrs
@@ -58,6 +59,9 @@ class Simulator:
         self.store = db if isinstance(db, Store) else Store.open(db)
         self.clock = clock or Clock()
         self.layouts = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
+        # One transmission at a time per process: threads queue here instead of in
+        # SQLite's busy handler, which sleeps (long latency tails under load).
+        self._lock = threading.Lock()
 
     @property
     def as_of(self) -> dt.date:
@@ -74,6 +78,10 @@ class Simulator:
         test_mode = batch_a is not None and batch_a.password == TEST_MODE_PASSWORD
         sender = batch_a.id_code if batch_a is not None else None
         app = batch_a.application_id if batch_a is not None else None
+        with self._lock:
+            return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code)
+
+    def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code) -> bytes:
         store = self.store
         # A query changes no CBP data: its journal rows need not wait for the disk.
         queries_only = bool(transmission.batches) and all(

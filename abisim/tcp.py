@@ -61,8 +61,6 @@ class TransmissionSplitter:
 
 async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> asyncio.base_events.Server:
     """Start the listener on the running loop; ``server.sockets[0].getsockname()`` tells the port."""
-    loop = asyncio.get_running_loop()
-
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         splitter = TransmissionSplitter()
         try:
@@ -71,7 +69,7 @@ async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> a
                 if not data:
                     break
                 for transmission in splitter.feed(data):
-                    answer = await loop.run_in_executor(None, sim.submit, transmission)
+                    answer = sim.submit(transmission)  # in the loop: see abisim.http
                     writer.write(answer)
                     await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):

@@ -68,7 +68,8 @@ def run(tp: Path, db: Path) -> tuple[float, float, int]:
             f"    main(['diff', {str(tp)!r}, '--db', {str(db)!r}, '--as-of', {AS_OF!r}, '--json'])\n"
             "except SystemExit as e:\n"
             "    rc = e.code\n"
-            "sys.stderr.write('MAXRSS %d RC %s\\n' % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rc))\n")
+            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+            "sys.stderr.write('MAXRSS %s RC %s\\n' % (hwm, rc))\n")
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - t0
