@@ -91,7 +91,8 @@ class Line:
     offset: int  # byte offset of the record in the input
 
 
-def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16) -> Iterator[tuple[Line, str, bool]]:
+def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16, first_line: int = 1,
+                  first_offset: int = 0) -> Iterator[tuple[Line, str, bool]]:
     """Records of a binary stream: (line, separator, ended by a newline).
 
     Records are separated by LF or CR/LF, or not at all (then cut every 80 bytes); the
@@ -104,7 +105,7 @@ def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16) -> Iterator[tuple[Lin
     if b"\n" in probe or (b"\n" in head and len(head) <= RECORD_LENGTH + 2):
         sep = "\r\n" if b"\r\n" in probe else "\n"
         first = io.BytesIO(head + (stream.readline() if not head.endswith(b"\n") else b""))
-        number, offset = 0, 0
+        number, offset = first_line - 1, first_offset
         for source in (first, stream):
             for raw in source:
                 number += 1
@@ -115,7 +116,7 @@ def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16) -> Iterator[tuple[Lin
                 yield Line(number, text.decode("latin-1"), offset), sep, ended
                 offset += len(raw)
         return
-    number, offset, pending = 0, 0, head
+    number, offset, pending = first_line - 1, first_offset, head
     while True:
         more = stream.read(chunk)
         pending += more
@@ -201,14 +202,15 @@ def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool
     return ParsedRecord(line, record, tuple(errors))
 
 
-def iter_records(source, *, layouts=None, lenient: bool = False,
-                 validate: bool = True) -> Iterator[ParsedRecord]:
+def iter_records(source, *, layouts=None, lenient: bool = False, validate: bool = True,
+                 first_line: int = 1) -> Iterator[ParsedRecord]:
     """Stream the records of a file, path, bytes or str, one :class:`ParsedRecord` each.
 
-    Record order is not checked here (see :func:`parse`); memory stays flat.
+    Record order is not checked here (see :func:`parse`); memory stays flat. A stream
+    that starts inside a file says its first record's line with ``first_line``.
     """
     ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
-    lines = _lines_of(source)
+    lines = _lines_of(source) if first_line == 1 else _stream_lines(source, first_line=first_line)
     previous = None
     for line, _sep, _ended in lines:
         if previous is not None:
@@ -448,3 +450,61 @@ def render(transmission_or_records, *, newline: str | None = None) -> bytes:
     if out and final:
         out += sep
     return out.encode("latin-1")
+
+
+class FileRange(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file, as a stream (for reading a file in parts)."""
+
+    def __init__(self, path, start: int, end: int) -> None:
+        self._file = open(path, "rb")
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)[: self._left]
+        n = self._file.readinto(view)
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def record_boundaries(path, parts: int, record_id: bytes = b"T1") -> list[int]:
+    """Offsets that cut a file into about ``parts`` pieces, each (but the first) starting
+    at a record with this id: a file of importers can be read in parallel."""
+    size = os.path.getsize(path)
+    cuts = [0]
+    with open(path, "rb") as f:
+        head = f.read(RECORD_LENGTH + 2)
+        lf = b"\n" in head
+        for k in range(1, parts):
+            target = size * k // parts
+            pos = target if lf else target - target % RECORD_LENGTH
+            f.seek(pos)
+            while True:
+                if lf:
+                    line = f.readline()
+                    if not line:
+                        break
+                    pos += len(line)
+                    if f.peek(2)[:2] == record_id:
+                        break
+                else:
+                    rec = f.read(RECORD_LENGTH)
+                    if len(rec) < RECORD_LENGTH:
+                        pos = size
+                        break
+                    if rec[:2] == record_id:
+                        break
+                    pos += RECORD_LENGTH
+            if cuts[-1] < pos < size:
+                cuts.append(pos)
+    cuts.append(size)
+    return cuts

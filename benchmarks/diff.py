@@ -61,20 +61,37 @@ def write_tp(path: Path, n: int) -> None:
         f.write(abisim.render_record(abisim.make(ls["Z"], site_code="3901", id_code="XJ5")) + "\n")
 
 
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
+    except (OSError, StopIteration):
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
 def run(tp: Path, db: Path) -> tuple[float, float, int]:
-    code = ("import resource, sys\n"
-            "from abisim.cli import main\n"
-            "try:\n"
-            f"    main(['diff', {str(tp)!r}, '--db', {str(db)!r}, '--as-of', {AS_OF!r}, '--json'])\n"
-            "except SystemExit as e:\n"
-            "    rc = e.code\n"
-            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
-            "sys.stderr.write('MAXRSS %s RC %s\\n' % (hwm, rc))\n")
+    """Wall time, peak resident memory of the whole process tree (MB), exit code."""
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - t0
-    line = [l for l in p.stderr.splitlines() if l.startswith("MAXRSS")][-1].split()
-    return elapsed, int(line[1]) / 1024, int(line[3])
+    p = subprocess.Popen([sys.executable, "-m", "abisim.cli", "diff", str(tp), "--db", str(db), "--as-of", AS_OF,
+                          "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while p.poll() is None:
+        peak = max(peak, _rss_kb(p.pid) + sum(_rss_kb(c) for c in _children(p.pid)))
+        time.sleep(0.1)
+    return time.perf_counter() - t0, peak / 1024, p.returncode
 
 
 def main() -> None:

@@ -119,3 +119,28 @@ def test_input_errors_exit_2_and_are_reported_like_parse(db, tmp_path):
 def test_bond_source_is_required(db):
     assert CliRunner().invoke(main, ["diff", TP_FILES[0]]).exit_code == 2
     assert CliRunner().invoke(main, ["diff", TP_FILES[0], "--db", db, "--bonds", KR_FILES[0]]).exit_code == 2
+
+
+def test_parts_in_parallel_give_the_same_output_in_order(db, tmp_path, monkeypatch):
+    import abisim.cli.diff as diff_module
+
+    # one file of many importers, cut into parts whatever its size
+    big = tmp_path / "many.abi"
+    lines = []
+    for path in TP_FILES * 3:
+        body = Path(path).read_text().splitlines()
+        lines.extend(body[2:-2])  # the TP details, without the envelope
+    head = Path(TP_FILES[0]).read_text().splitlines()
+    big.write_text("\n".join(head[:2] + lines + [head[-2][:12] + "     " + head[-2][17:], head[-1]]) + "\n")
+    one = CliRunner().invoke(main, ["diff", str(big), "--db", db, *AS_OF, "--json", "--jobs", "1"])
+    monkeypatch.setattr(diff_module, "PARALLEL_BYTES", 0)
+    parts = diff_module.parts_of(str(big), 3)
+    assert len(parts) == 3 and all(p.start < p.end for p in parts)
+    with open(big, "rb") as f:
+        for p in parts[1:]:
+            f.seek(p.start)
+            assert f.read(2) == b"T1"
+    three = CliRunner().invoke(main, ["diff", str(big), "--db", db, *AS_OF, "--json", "--jobs", "3"])
+    assert three.exit_code == one.exit_code == 1
+    assert three.output == one.output
+    assert json.loads(three.output.splitlines()[-1])["importers"] == 27

@@ -2,35 +2,63 @@
 
 The TP files are streamed (memory stays flat whatever their size); the bond data comes
 from the database exactly as the bond query (KI) would answer it, or from captured KR
-answer files. Exit 0 when every importer is consistent, 1 when any is not, 2 on input
-errors (reported as ``abisim parse`` reports them).
+answer files. A large file is cut at importer boundaries and its parts compared in
+parallel processes (``--jobs``); the output is the same, in input order. Exit 0 when
+every importer is consistent, 1 when any is not, 2 on input errors (reported as
+``abisim parse`` reports them).
 """
 
 from __future__ import annotations
 
+import io
+import multiprocessing as mp
 import os
 import sys
+import tempfile
+import time
 from typing import Iterator
 
+import attrs
 import click
 
 from abisim.cli.common import EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, dumps, report_error, today
 
-PROGRESS_BYTES = 1 << 20  # show a progress bar for inputs larger than this, on a terminal
+PROGRESS_BYTES = 1 << 20  # a progress bar for inputs larger than this, on a terminal
+PARALLEL_BYTES = 8 << 20  # files larger than this are cut into parts for --jobs
 
 
-def stream_tp(path: str, errors: list, on_bytes=None) -> Iterator:
-    """Records of a TP file, streamed, with record and order errors collected."""
+@attrs.frozen
+class Part:
+    """A byte range of a TP file, starting at a record boundary."""
+
+    path: str
+    start: int
+    end: int
+    first_line: int
+    last: bool  # the file's last part: its end is the end of the transmission
+
+
+def stream_tp(part: Part, errors: list, progress=None) -> Iterator:
+    """Records of (part of) a TP file, streamed, with record and order errors collected."""
     from abisim.structure import OrderChecker, token_for
-    from abisim.transmission import iter_records
+    from abisim.transmission import FileRange, iter_records
 
     checker = OrderChecker()
+    if part.start:
+        # A part starts at a T1 inside the file's TP block.
+        checker.feed("A")
+        checker.feed("B_TP")
+    if part.start or not part.last:
+        source = iter_records(io.BufferedReader(FileRange(part.path, part.start, part.end)),
+                              first_line=part.first_line)
+    else:
+        source = iter_records(part.path)
     last_offset, last_line = 0, None
-    for parsed in iter_records(path):
+    for n, parsed in enumerate(source):
         last_line = parsed.line.number
         errors.extend(parsed.errors)
-        if on_bytes is not None:
-            on_bytes(parsed.line.offset - last_offset)
+        if progress is not None and n % 512 == 0:
+            progress(parsed.line.offset - last_offset)
             last_offset = parsed.line.offset
         rec = parsed.record
         if rec is None:
@@ -39,19 +67,47 @@ def stream_tp(path: str, errors: list, on_bytes=None) -> Iterator:
         if token is not None:
             errors.extend(checker.feed(token, line=rec.line, record_id=rec.record_id))
         yield rec
-    errors.extend(checker.finish(line=last_line))
+    if part.last:
+        errors.extend(checker.finish(line=last_line))
+
+
+def parts_of(path: str, jobs: int) -> list[Part]:
+    from abisim.records import RECORD_LENGTH
+    from abisim.transmission import record_boundaries
+
+    size = os.path.getsize(path)
+    if jobs <= 1 or size < PARALLEL_BYTES:
+        return [Part(path, 0, size, 1, True)]
+    cuts = record_boundaries(path, jobs)
+    with open(path, "rb") as f:
+        lf = b"\n" in f.read(RECORD_LENGTH + 2)
+    out, line = [], 1
+    with open(path, "rb") as f:
+        for start, end in zip(cuts, cuts[1:]):
+            out.append(Part(path, start, end, line, end == size))
+            if lf:
+                f.seek(start)
+                left = end - start
+                while left > 0:
+                    block = f.read(min(left, 1 << 20))
+                    left -= len(block)
+                    line += block.count(b"\n")
+            else:
+                line += (end - start) // RECORD_LENGTH
+    return out
 
 
 class _Text:
-    def __init__(self, color: bool) -> None:
+    def __init__(self, color: bool, write) -> None:
         self.color = color
+        self.write = write
 
-    def importer(self, c, tp, kr) -> None:
+    def importer(self, c) -> None:
         style = (lambda s, **kw: click.style(s, **kw)) if self.color else (lambda s, **kw: s)
         verdict = style(c.verdict.upper(), fg="green" if c.consistent else "red", bold=True)
         counts = f"{len(c.findings)} discrepanc{'y' if len(c.findings) == 1 else 'ies'}, " \
                  f"{len(c.warnings)} warning{'' if len(c.warnings) == 1 else 's'}"
-        click.echo(f"{c.importer_number or '?':<12}  {verdict}  {counts}")
+        self.write(f"{c.importer_number or '?':<12}  {verdict}  {counts}")
         rows = list(c.findings) + list(c.warnings)
         if not rows:
             return
@@ -68,10 +124,7 @@ class _Text:
                 line = style(line, bold=True)
             elif self.color:
                 line = style(line, fg="red" if rows[i - 1].severity == "D" else "yellow")
-            click.echo(line)
-
-    def summary(self, s) -> None:
-        click.echo(f"\n{s['importers']} importers: {s['consistent']} consistent, {s['inconsistent']} inconsistent")
+            self.write(line)
 
 
 def _cols(side) -> str:
@@ -79,6 +132,57 @@ def _cols(side) -> str:
         return "-"
     first, last = side.columns
     return f"{side.record} {first}-{last}" if first != last else f"{side.record} {first}"
+
+
+# The bond data of a worker: set before the workers start (inherited by fork).
+_BONDS: dict = {}
+
+
+def _bond_answer(number: str, as_of):
+    if "answers" in _BONDS:
+        return _BONDS["answers"].get(number, [])
+    if "store" not in _BONDS:
+        from abisim.store import Store
+
+        _BONDS["store"] = Store(_BONDS["db"])
+    from abisim.rules.bond_query import answer_records
+
+    return answer_records(_BONDS["store"], number, as_of, "1")
+
+
+def compare_part(part: Part, as_of, mode: str, color: bool, out, progress=None) -> dict:
+    """Compare every importer of one part; write its output lines to ``out``."""
+    from abisim.compare import compare, group_tp
+    from abisim.report_html import importer_section
+
+    write = (lambda s: out.write(s + "\n")) if out is not None else click.echo
+    text = _Text(color, write)
+    errors: list = []
+    sections: list[str] = []
+    counts = {"importers": 0, "consistent": 0, "inconsistent": 0}
+    for number, tp in group_tp(stream_tp(part, errors, progress)):
+        kr = _bond_answer(number or "", as_of)
+        c = compare(tp, kr, as_of)
+        counts["importers"] += 1
+        counts["consistent" if c.consistent else "inconsistent"] += 1
+        if mode == "json":
+            write(dumps({"type": "importer", "file": part.path, "line": tp[0].line, **c.to_json()}))
+        elif mode == "html":
+            if not c.consistent or c.warnings:
+                sections.append(importer_section(c, tp, kr))
+        else:
+            text.importer(c)
+    return {"counts": counts, "errors": errors, "sections": sections}
+
+
+def _worker(part: Part, as_of, mode, color, out_path, progress, results) -> None:
+    def bump(n):
+        with progress.get_lock():
+            progress.value += n
+
+    with open(out_path, "w", encoding="utf-8") as out:
+        result = compare_part(part, as_of, mode, color, out, bump)
+    results.put((part.start, result))
 
 
 def register(main: click.Group) -> None:
@@ -91,13 +195,15 @@ def register(main: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="JSON lines (schema: docs/diff.md).")
     @click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True), metavar="OUT",
                   help="Write one self-contained HTML page.")
-    def diff(files, db, bonds, as_of, as_json, html_out):
+    @click.option("--jobs", type=click.IntRange(1, 64), default=None,
+                  help="Processes for large files (default: the number of cores).")
+    def diff(files, db, bonds, as_of, as_json, html_out, jobs):
         """Compare each importer's 5106 (TP files) with its bond data.
 
         Exit 0 when all are consistent, 1 when any is not, 2 on input errors.
         """
-        from abisim.compare import compare, group_kr
-        from abisim.report_html import importer_section, page
+        from abisim.compare import group_kr
+        from abisim.report_html import page
 
         if bool(db) == bool(bonds):
             raise click.UsageError("give the bond data with either --db PATH or --bonds KR_FILE...")
@@ -105,6 +211,7 @@ def register(main: click.Group) -> None:
             raise click.UsageError("--json and --html go to different places: choose one")
         as_of = today(as_of)
         input_errors = 0
+        _BONDS.clear()
         if bonds:
             from abisim.transmission import parse
 
@@ -113,44 +220,32 @@ def register(main: click.Group) -> None:
                 t = parse(path)
                 input_errors += _report(t.errors, path)
                 kr_records.extend(r for b in t.blocks if b.application_id == "KR" for r in b.details)
-            answers = group_kr(kr_records)
-
-            def bond_answer(number):
-                return answers.get(number, [])
+            _BONDS["answers"] = group_kr(kr_records)
         else:
-            from abisim.rules.bond_query import answer_records
-            from abisim.store import Store
-
             if not os.path.exists(db):
                 raise click.BadParameter(f"no database at {db}", param_hint="--db")
-            store = Store(db)
-
-            def bond_answer(number):
-                return answer_records(store, number, as_of, "1")
-
-        out = _Text(sys.stdout.isatty()) if not as_json else None
-        sections: list[str] = []
+            _BONDS["db"] = db
+        mode = "json" if as_json else "html" if html_out else "text"
+        color = mode == "text" and sys.stdout.isatty()
+        jobs = jobs or min(os.cpu_count() or 1, 8)
         summary = {"importers": 0, "consistent": 0, "inconsistent": 0, "as_of": as_of.isoformat()}
+        sections: list[str] = []
         total = sum(os.path.getsize(f) for f in files)
         show_bar = sys.stderr.isatty() and total > PROGRESS_BYTES
-        with click.progressbar(length=total, label="comparing", file=sys.stderr,
-                               hidden=not show_bar) as bar:
+        with click.progressbar(length=total, label="comparing", file=sys.stderr, hidden=not show_bar) as bar:
             for path in files:
-                errors: list = []
-                from abisim.compare import group_tp
-
-                for number, tp in group_tp(stream_tp(path, errors, bar.update if show_bar else None)):
-                    kr = bond_answer(number or "")
-                    c = compare(tp, kr, as_of)
-                    summary["importers"] += 1
-                    summary["consistent" if c.consistent else "inconsistent"] += 1
-                    if as_json:
-                        click.echo(dumps({"type": "importer", "file": path, "line": tp[0].line, **c.to_json()}))
-                    elif html_out:
-                        if not c.consistent or c.warnings:
-                            sections.append(importer_section(c, tp, kr))
-                    else:
-                        out.importer(c, tp, kr)
+                parts = parts_of(path, jobs)
+                if len(parts) == 1:
+                    results = [compare_part(parts[0], as_of, mode, color, None,
+                                            bar.update if show_bar else None)]
+                else:
+                    results = _in_parallel(parts, as_of, mode, color, bar if show_bar else None)
+                errors = []
+                for r in results:
+                    for k, v in r["counts"].items():
+                        summary[k] += v
+                    sections.extend(r["sections"])
+                    errors.extend(r["errors"])
                 input_errors += _report(errors, path, as_json)
         if as_json:
             click.echo(dumps({"type": "summary", **summary, "input_errors": input_errors}))
@@ -159,10 +254,44 @@ def register(main: click.Group) -> None:
                 f.write(page(sections, summary))
             click.echo(f"{html_out}: {summary['importers']} importers, {summary['inconsistent']} inconsistent")
         else:
-            out.summary(summary)
+            click.echo(f"\n{summary['importers']} importers: {summary['consistent']} consistent, "
+                       f"{summary['inconsistent']} inconsistent")
         if input_errors:
             sys.exit(EXIT_INPUT)
         sys.exit(EXIT_FINDING if summary["inconsistent"] else EXIT_OK)
+
+
+def _in_parallel(parts: list[Part], as_of, mode, color, bar) -> list[dict]:
+    """Each part in its own process (fork: the bond data is shared); outputs in order."""
+    ctx = mp.get_context("fork")
+    progress = ctx.Value("q", 0)
+    results = ctx.Queue()
+    with tempfile.TemporaryDirectory(prefix="abisim-diff-") as tmp:
+        outs = [os.path.join(tmp, f"part-{i}.out") for i in range(len(parts))]
+        procs = [ctx.Process(target=_worker, args=(p, as_of, mode, color, o, progress, results))
+                 for p, o in zip(parts, outs)]
+        for p in procs:
+            p.start()
+        done: dict[int, dict] = {}
+        seen = 0
+        while len(done) < len(parts):
+            try:
+                start, result = results.get(timeout=0.2)
+                done[start] = result
+            except Exception:
+                if not any(p.is_alive() for p in procs) and results.empty():
+                    raise click.ClickException("a diff worker process failed")
+            if bar is not None:
+                value = progress.value
+                bar.update(value - seen)
+                seen = value
+        for p in procs:
+            p.join()
+        for out in outs:  # the parts' output, in input order
+            with open(out, encoding="utf-8") as f:
+                for chunk in iter(lambda: f.read(1 << 20), ""):
+                    click.echo(chunk, nl=False)
+    return [done[p.start] for p in parts]
 
 
 def _report(errors, path, as_json: bool = False) -> int:
