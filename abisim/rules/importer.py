@@ -23,6 +23,21 @@ def split_importers(details) -> list[list[Record]]:
     return split_at(details, "T1")
 
 
+# Where CBP's importer file takes each column from: (column, 5106 record, field).
+IMPORTER_FILE_FIELDS = (
+    ("importer_number", "T1", "importer_number"), ("importer_type", "T1", "importer_type"),
+    ("name", "T1", "importer_name"), ("mail_address_1", "T1", "mail_address_1"),
+    ("name_qualifier", "TA", "name_qualifier"), ("name_line_2", "TA", "name_line_2"),
+    ("mail_address_2", "T2", "mail_address_2"), ("mail_city", "T2", "mail_city"),
+    ("mail_state", "T2", "mail_state"), ("mail_postal_code", "T2", "mail_postal_code"),
+    ("mail_country", "T2", "mail_country"),
+    ("physical_address_1", "TB", "physical_address_1"), ("physical_address_2", "TB", "physical_address_2"),
+    ("physical_city", "TC", "physical_city"), ("physical_state", "TC", "physical_state"),
+    ("physical_postal_code", "TC", "physical_postal_code"), ("physical_country", "TC", "physical_country"),
+    ("phone", "TD", "phone"),
+)
+
+
 def importer_values(group: list[Record]) -> dict:
     """What CBP's importer file takes from one importer's 5106 records."""
     by_id: dict[str, Record] = {}
@@ -32,32 +47,14 @@ def importer_values(group: list[Record]) -> dict:
             overflow[r.qualifier] = overflow.get(r.qualifier, "") + (r.overflow or "")
         else:
             by_id.setdefault(r.record_id, r)
-    t1, ta, t2 = by_id.get("T1"), by_id.get("TA"), by_id.get("T2")
-    t3, tb, tc, td, tf = (by_id.get(k) for k in ("T3", "TB", "TC", "TD", "TF"))
-    legal = (t3.legal_name or "") + overflow.get("IN1", "") if t3 is not None else None
-    email = ((tf.email or "") + overflow.get("CE1", "")) if tf is not None else None
-    return {
-        "importer_number": t1.importer_number,
-        "importer_type": t1.importer_type,
-        "name": t1.importer_name or "",
-        "name_qualifier": ta.name_qualifier if ta else None,
-        "name_line_2": ta.name_line_2 if ta else None,
-        "legal_name": legal or None,
-        "mail_address_1": t1.mail_address_1,
-        "mail_address_2": t2.mail_address_2 if t2 else None,
-        "mail_city": t2.mail_city if t2 else None,
-        "mail_state": t2.mail_state if t2 else None,
-        "mail_postal_code": t2.mail_postal_code if t2 else None,
-        "mail_country": t2.mail_country if t2 else None,
-        "physical_address_1": tb.physical_address_1 if tb else None,
-        "physical_address_2": tb.physical_address_2 if tb else None,
-        "physical_city": tc.physical_city if tc else None,
-        "physical_state": tc.physical_state if tc else None,
-        "physical_postal_code": tc.physical_postal_code if tc else None,
-        "physical_country": tc.physical_country if tc else None,
-        "phone": td.phone if td else None,
-        "email": email or None,
-    }
+    values = {column: getattr(by_id[rid], field) if rid in by_id else None
+              for column, rid, field in IMPORTER_FILE_FIELDS}
+    values["name"] = values["name"] or ""
+    t3, tf = by_id.get("T3"), by_id.get("TF")
+    # The full legal name and the e-mail continue in TN records (IN1, CE1) past 30 characters.
+    values["legal_name"] = ((t3.legal_name or "") + overflow.get("IN1", "")) or None if t3 is not None else None
+    values["email"] = ((tf.email or "") + overflow.get("CE1", "")) or None if tf is not None else None
+    return values
 
 
 def tp_text(group: list[Record]) -> str:
