@@ -123,7 +123,7 @@ class Simulator:
             out.append(make(self.layouts["Y"], port=block.header.port, filer_code=block.header.filer_code,
                             application_id=answer_app, record_count=len(details),
                             filer_office=block.header.filer_office))
-        out.append(_mirror_z(batch))
+        out.append(_mirror_z(batch, self.layouts))
         return out
 
 
@@ -150,10 +150,10 @@ def _mirror_a(a: Record, app: str | None) -> Record:
     return a.replace(password=None, application_id=app, line=None)
 
 
-def _mirror_z(batch) -> Record:
+def _mirror_z(batch, ls: LayoutSet) -> Record:
     a = batch.header
     z = batch.trailer
-    base = z if z is not None else make(layout_set()["Z"])
+    base = z if z is not None else make(ls["Z"])
     return base.replace(site_code=a.site_code, id_code=a.id_code, transmission_date=a.transmission_date,
                         office_code=a.office_code, line=None)
 

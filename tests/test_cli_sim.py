@@ -134,3 +134,13 @@ def test_the_facts_behind_the_rules_change_through_the_cli(db):
     ctpat = run("pms", "activate", "--filer", "XJ5", "--ctpat", "12-345678900", "--db", db, *AS_OF, "--json")
     assert json.loads(ctpat.output)["result"] == 1  # C-TPAT path: no POA or comparison check
     assert run("importer", "show", "00-0000000AA", "--db", db).exit_code == 2
+
+
+def test_every_command_has_help_and_version():
+    def walk(cmd, path):
+        yield path
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, path + [name])
+    for path in walk(main, []):
+        assert run(*path, "--help").exit_code == 0, path
+        assert "version 0.1.0" in run(*path, "--version").output, path

@@ -31,3 +31,14 @@ def main() -> None:
 for _name in COMMAND_MODULES:
     if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
         importlib.import_module(f"{__name__}.{_name}").register(main)
+
+
+def _with_version(command: click.Command) -> None:
+    """--version on every command and group, not only on `abisim` itself."""
+    if not any(p.name == "version" for p in command.params):
+        click.version_option(__version__, "--version", prog_name="abisim")(command)
+    for sub in getattr(command, "commands", {}).values():
+        _with_version(sub)
+
+
+_with_version(main)
