@@ -7,6 +7,7 @@ input bytes for every valid input.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from typing import IO, Iterable, Iterator
@@ -145,13 +146,31 @@ class ParsedRecord:
 _NO_ERRORS: tuple = ()
 
 
-def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool):
-    """One record's text -> (record or None, errors). The hot path of every parse."""
+@functools.lru_cache(maxsize=None)
+def _classes_by_prefix(layouts: LayoutSet) -> dict:
+    """Record class by the first two characters of a record: one lookup per record."""
+    out = {}
+    for rid, layout in layouts.layouts.items():
+        if len(rid) == 2:
+            out[rid] = layout_class(layout)
+        else:
+            # A one-character id (A, B, Y, Z, K): any second character but, for K, a digit (K1-K8).
+            for c in map(chr, range(0x20, 0x7F)):
+                if rid != "K" or c == " ":
+                    out.setdefault(rid + c, layout_class(layout))
+    return out
+
+
+def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
+          classes: dict | None = None):
+    """One record's text -> (record or None, errors). The hot path of every parse:
+    ``classes`` is ``_classes_by_prefix(layouts)``, looked up once by the caller."""
     if len(text) == RECORD_LENGTH:
-        layout = layouts.layouts.get(text[:2]) or layouts.layouts.get(text[:1])
-        if layout is not None and (text[1] == " " or len(layout.record_id) == 2 or text[0] != "K"):
+        cls = (classes or _classes_by_prefix(layouts)).get(text[:2])
+        if cls is not None:
+            layout = cls.layout
             try:
-                record = layout_class(layout)._parse_fast(text, n)
+                record = cls._parse_fast(text, n)
             except (ValueError, NameError):
                 record = None
             if record is not None:
@@ -271,8 +290,9 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
     builder = _Builder(ls)
     add = builder.add
     last = len(lines)
+    classes = _classes_by_prefix(ls)
     for n, line in enumerate(lines, start=1):
-        add(n, *_read(line, n, ls, n == last, lenient, validate))
+        add(n, *_read(line, n, ls, n == last, lenient, validate, classes))
     return builder.finish(newline, final_newline)
 
 

@@ -141,7 +141,7 @@ class LayoutSet:
     """The layouts in force for one parse: one version of each family."""
 
     versions: tuple[str, ...]
-    layouts: Mapping[str, Layout]
+    layouts: Mapping[str, Layout] = attrs.field(eq=False)  # follows from the versions
 
     @property
     def name(self) -> str:
