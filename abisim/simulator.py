@@ -230,9 +230,15 @@ def reject_answer(t: Transmission, errors: list[RecordError], ls: LayoutSet | No
     if a is None:
         head = make(ls["A"], user_data="A".rjust(21))
     details: list[Record] = []
+    blocks = {b.header.line: b.header for b in t.blocks}
     for n, e in enumerate(errors, start=1):
-        position = f"{(e.line or 0):07d} {(e.first_column or 0):02d}" if (e.first_column or 0) < 100 else f"{(e.line or 0):07d} 00"
-        details.append(make(ls["X0"], reference_type="TRNACT", occurrence=n, reference_data=position))
+        b = blocks.get(e.line) if e.record_id == "B" else None
+        if b is not None:
+            details.append(make(ls["X0"], reference_type="BLOCK", occurrence=n, reference_data=block_reference(b)))
+        else:
+            column = e.first_column if e.first_column is not None and e.first_column <= 80 else 0
+            details.append(make(ls["X0"], reference_type="TRNACT", occurrence=n,
+                                reference_data=f"{(e.line or 0) % 10_000_000:07d} {column:02d}"))
         details.append(make(ls["X1"], severity="F", condition_code=e.code[:3],
                             narrative=narrative(e.code)[:40] if e.code in X_CODES else e.message[:40]))
     details.append(make(ls["X1"], disposition="R", severity="F", condition_code="999", narrative=narrative("999")))
@@ -240,6 +246,15 @@ def reject_answer(t: Transmission, errors: list[RecordError], ls: LayoutSet | No
     y = generated_trailer(ls["Y"], "Y", len(details))
     z = generated_trailer(ls["Z"], "Z")
     return [head, b, *details, y, z]
+
+
+def block_reference(b: Record) -> str:
+    """X0 columns 26-80 for a block-level problem (§2.6): the B record's identifying fields."""
+    def f(value, n):
+        return (value or "").ljust(n)[:n]
+    return (f"{f(b.port, 4)} {f(b.filer_code, 3)} {f(b.filer_office, 2)} {f(b.application_id, 2)} "
+            f"{f(b.user_data, 21)} {f(b.preparer_port, 4)}{f(b.preparer_filer, 3)}{f(b.preparer_office, 2)}"
+            f"{f(b.preparer_indicator, 1)}").rstrip()
 
 
 def generated_trailer(layout, rid: str, count: int | None = None) -> Record:

@@ -97,3 +97,11 @@ def test_parsing_every_kind_of_answer_gives_no_error(sim):
         t = abisim.parse(body)
         assert t.errors == (), [e.located() for e in t.errors]
         assert abisim.render(t) == body
+
+
+def test_block_level_problems_are_referenced_by_an_x0_block_record(sim):
+    data = ki("12-345678900").replace(b"B  3901XJ5KI", b"B  3901QQQKI").replace(b"Y  3901XJ5KI", b"Y  3901QQQKI")
+    lines = sim.submit(data).decode().splitlines()
+    x0 = [l for l in lines if l.startswith("X0")]
+    assert x0 == ["X0 BLOCK  000001 REF ID: 3901 QQQ    KI".ljust(80)]
+    assert lines[3].startswith("X1 FX17   PROCESSING FILER NOT AUTHORIZED")
