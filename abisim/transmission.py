@@ -299,8 +299,9 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
 class _Builder:
     """Groups records into batches and blocks, checking order and the envelope."""
 
-    def __init__(self, layouts: LayoutSet) -> None:
+    def __init__(self, layouts: LayoutSet, keep: bool = True) -> None:
         self.layouts = layouts
+        self.keep = keep  # False: check only, keep no record (streaming)
         self.order = OrderChecker()
         self.errors: list[RecordError] = []
         self.batches: list[Batch] = []
@@ -326,7 +327,7 @@ class _Builder:
         if order._advance(order.stack, token):
             order.previous = token
             if self.block is not None and token[0] not in "ABYZ":
-                self.block["details"].append(rec)  # the common case: a detail in its block
+                self._detail(rec)  # the common case: a detail in its block
                 return
         else:
             order_errors = order.feed(token, line=rec.line, record_id=rec.record_id)
@@ -339,11 +340,11 @@ class _Builder:
         if token == "A":
             self._close_block()
             self._close_batch(None)
-            self.batch = {"A": rec, "blocks": []}
+            self.batch = {"A": rec, "blocks": [], "queries": 0}
         elif token.startswith("B_"):
             self._close_block()
             self._ensure_batch(rec)
-            self.block = {"B": rec, "details": []}
+            self.block = {"B": rec, "details": [], "count": 0, "p1": 0}
             self.skip_block = token == "B_OTHER"
             self._check_block_header(rec)
         elif token == "Y":
@@ -358,11 +359,27 @@ class _Builder:
         else:
             if self.block is None:
                 return
-            self.block["details"].append(rec)
+            self._detail(rec)
+
+    def _detail(self, rec: Record) -> None:
+        block = self.block
+        block["count"] += 1
+        if self.keep:
+            block["details"].append(rec)
+        rid = rec.record_id
+        if rid == "K" and self.batch is not None:
+            self.batch["queries"] += 1
+            if self.batch["queries"] > 1:
+                self.errors.append(error("X41", line=rec.line, first_column=1, last_column=1, record_id="K"))
+        elif rid == "P1":
+            block["p1"] += 1
+            if block["p1"] == MAX_P1_PER_BLOCK + 1:
+                self.errors.append(error("X36", line=rec.line, first_column=1, last_column=2, record_id="P1",
+                                         message=f"LOOP EXCEEDED: MORE THAN {MAX_P1_PER_BLOCK} P1 RECORDS"))
 
     def _ensure_batch(self, rec) -> None:
         if self.batch is None:
-            self.batch = {"A": None, "blocks": []}
+            self.batch = {"A": None, "blocks": [], "queries": 0}
 
     def _check_block_header(self, b) -> None:
         app = b.application_id
@@ -381,16 +398,15 @@ class _Builder:
     def _close_block(self, y=None) -> None:
         if self.block is None:
             return
-        b, details = self.block["B"], tuple(self.block["details"])
+        b, details, count = self.block["B"], tuple(self.block["details"]), self.block["count"]
         self.block = None
         self.skip_block = False
         if y is not None:
-            self._check_trailer(b, details, y)
-        self._check_loops(b, details)
+            self._check_trailer(b, count, y)
         if self.batch is not None:
-            self.batch["blocks"].append(Block(b, details, y))
+            self.batch["blocks"].append(Block(b, details, y) if self.keep else b.application_id)
 
-    def _check_trailer(self, b, details, y) -> None:
+    def _check_trailer(self, b, count_read: int, y) -> None:
         for name, first, last in (("port", 4, 7), ("filer_code", 8, 10), ("application_id", 11, 12)):
             if getattr(b, name) != getattr(y, name):
                 self.errors.append(error(
@@ -398,26 +414,18 @@ class _Builder:
                     field=name, value=getattr(y, name) or "",
                     message=f"Y-REC DOES NOT MATCH B-REC: {name} {getattr(y, name)!r} vs {getattr(b, name)!r}"))
         count = y.record_count
-        if isinstance(count, int) and count != len(details):
+        if isinstance(count, int) and count != count_read:
             self.errors.append(error(
                 "X32", line=y.line, first_column=13, last_column=17, record_id="Y",
                 field="record_count", value=f"{count:05d}",
-                message=f"Y-REC DOES NOT MATCH B-REC: count {count}, {len(details)} detail records"))
-
-    def _check_loops(self, b, details) -> None:
-        if b.application_id == "XP":
-            p1 = [r for r in details if r.record_id == "P1"]
-            if len(p1) > MAX_P1_PER_BLOCK:
-                r = p1[MAX_P1_PER_BLOCK]
-                self.errors.append(error("X36", line=r.line, first_column=1, last_column=2,
-                                         record_id="P1", message=f"LOOP EXCEEDED: {len(p1)} P1 records, at most {MAX_P1_PER_BLOCK}"))
+                message=f"Y-REC DOES NOT MATCH B-REC: count {count}, {count_read} detail records"))
 
     def _close_batch(self, z) -> None:
         if self.batch is None:
             return
         a, blocks = self.batch["A"], tuple(self.batch["blocks"])
         self.batch = None
-        if a is not None and blocks and all(b.application_id in _ANSWER_APPS for b in blocks):
+        if self.keep and a is not None and blocks and all(b.application_id in _ANSWER_APPS for b in blocks):
             # CBP's answers blank the A record's password, and a reject's application id too.
             self.errors = [e for e in self.errors if not (
                 e.line == a.line and (e.code == "X11" or e.field == "password") and e.code in ("X11", "MVM"))]
@@ -429,10 +437,7 @@ class _Builder:
                         "X14", line=z.line, first_column=first, last_column=last, record_id="Z",
                         field=name, value=str(getattr(z, name) or ""),
                         message=f"Z-REC DOES NOT MATCH A-REC: {name}"))
-        ks = [r for blk in blocks for r in blk.details if r.record_id == "K"]
-        for extra in ks[1:]:
-            self.errors.append(error("X41", line=extra.line, first_column=1, last_column=1, record_id="K"))
-        if a is not None:
+        if a is not None and self.keep:
             self.batches.append(Batch(a, blocks, z))
 
     def finish(self, newline: str, final_newline: bool = True) -> Transmission:
@@ -442,6 +447,39 @@ class _Builder:
         errors = sorted(self.errors, key=lambda e: (e.line or 0, e.first_column or 0))
         return Transmission(tuple(self.batches), tuple(errors), self.layouts.name, newline,
                             final_newline)
+
+
+def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
+    """Stream a file with every check :func:`parse` makes, keeping nothing.
+
+    Yields ``(parsed_record, errors)``: each record with the errors known when it was read
+    (its own, and the order and envelope errors it revealed), then ``(None, errors)`` for
+    what the end of the input reveals. Memory stays flat whatever the size.
+    """
+    ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
+    builder = _Builder(ls, keep=False)
+    held: list[RecordError] = []  # the current A record's own errors, until its first block
+    last = 0
+    for parsed in iter_records(source, layouts=ls, lenient=lenient, validate=validate):
+        own = list(parsed.errors)
+        rec = parsed.record
+        last = parsed.line.number
+        if rec is not None and rec.record_id == "A":
+            own, held = held, own
+        elif rec is not None and rec.record_id in ("B", "Z") and held:
+            if rec.record_id == "B" and rec.application_id in _ANSWER_APPS:
+                # CBP's answers blank the A record's password, and a reject's application id too.
+                held = [e for e in held if not (e.code == "X11" or (e.code == "MVM" and e.field == "password"))]
+            own, held = held + own, []
+        n = len(builder.errors)
+        builder.add(parsed.line.number, rec, ())
+        found = own + builder.errors[n:]
+        yield parsed, sorted(found, key=lambda e: (e.line or 0, e.first_column or 0))
+    n = len(builder.errors)
+    builder.errors.extend(builder.order.finish(line=last or None))
+    builder._close_block()
+    builder._close_batch(None)
+    yield None, held + builder.errors[n:]
 
 
 _KNOWN_APPS = frozenset({"KI", "KR", "TP", "TT", "CB", "CX", "XP", "XQ"})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from abisim.cli.common import EXIT_INPUT, EXIT_OK, dumps, error_json, read_lines, report_error, to_jsonable
+from abisim.cli.common import EXIT_INPUT, EXIT_OK, dumps, error_json, report_error, to_jsonable
 from abisim.layouts import layout_set
-from abisim.transmission import parse
+from abisim.transmission import scan
 
 
 def record_json(record, file: str) -> dict:
@@ -45,8 +46,9 @@ def register(main: click.Group) -> None:
     def parse_command(files, as_json, layouts, lenient):
         """Parse CATAIR transmissions and show every record, or what is wrong.
 
-        Errors go to stderr as FILE:LINE:COLS: CODE message. Exit 0 when every file is
-        valid (warnings allowed), 2 on any error.
+        Files are streamed, whatever their size. Errors go to stderr as
+        FILE:LINE:COLS: CODE message, with the record and a caret line. Exit 0 when every
+        file is valid (warnings allowed), 2 on any error.
         """
         try:
             ls = layout_set(layouts)
@@ -54,19 +56,34 @@ def register(main: click.Group) -> None:
             raise click.BadParameter(str(exc), param_hint="--layouts")
         status = EXIT_OK
         for path in files:
+            if path != "-" and not os.path.isfile(path):
+                click.echo(f"{path}: no such file", err=True)
+                status = EXIT_INPUT
+                continue
+            source = sys.stdin.buffer if path == "-" else path
+            text_of: dict[int, str] = {}  # the lines shown under errors: the current and the last
             try:
-                transmission = parse(path if path != "-" else sys.stdin.buffer.read(), layouts=ls, lenient=lenient)
+                for parsed, errors in scan(source, layouts=ls, lenient=lenient):
+                    if parsed is not None:
+                        text_of = {parsed.line.number: parsed.line.text, **_last(text_of)}
+                        if parsed.record is not None:
+                            rec = parsed.record
+                            click.echo(dumps(record_json(rec, path)) if as_json else record_text(rec))
+                    for e in errors:
+                        if as_json:
+                            click.echo(dumps(error_json(e, path)))
+                        report_error(e, path, text_of)
+                        if e.is_fatal:
+                            status = EXIT_INPUT
             except OSError as exc:
                 click.echo(f"{path}: {exc.strerror or exc}", err=True)
                 status = EXIT_INPUT
-                continue
-            for record in transmission.records():
-                click.echo(dumps(record_json(record, path)) if as_json else record_text(record))
-            lines = read_lines(path) if transmission.errors and path != "-" else {}
-            for e in transmission.errors:
-                if as_json:
-                    click.echo(dumps(error_json(e, path)))
-                report_error(e, path, lines)
-            if not transmission.ok:
-                status = EXIT_INPUT
         sys.exit(status)
+
+
+def _last(text_of: dict[int, str]) -> dict[int, str]:
+    """Keep the previous record's line too: end-of-input errors point at the last line."""
+    if not text_of:
+        return {}
+    n = max(text_of)
+    return {n: text_of[n]}
