@@ -128,3 +128,23 @@ def test_query_changes_nothing_and_is_journaled(sim, store):
     rows = store.journal()
     assert [r["direction"] for r in rows[before:]] == ["in", "out"]
     assert rows[-1]["application_id"] == "KR" and rows[-1]["exchange"] == rows[-2]["id"]
+
+
+def test_answered_under_the_2010_layouts(store):
+    from abisim.clock import fixed
+    from abisim.simulator import Simulator
+    import abisim
+
+    old = Simulator(store, fixed(AS_OF), layouts="ki-2010")
+    body = old.submit(ki("98-7654321AB", "12-3456789U1"))
+    t = abisim.parse(body, layouts="ki-2010")
+    assert t.ok, [e.located() for e in t.errors]
+    recs = [r for b in t.blocks for r in b.details]
+    assert "K7" not in ids(recs)  # no full legal name or center before 2015
+    big = [r for r in recs if r.record_id == "K1" and r.bond_number == "992100008"][0]
+    assert big.bond_amount == 0 and big.amount_location == "2"  # the pre-2015 K1 amount: zeros
+    k4 = [r for r in recs if r.record_id == "K4"][0]
+    assert (k4.importer_name, k4.importer_number) == ("GLOBAL FREIGHT HOLDINGS INC", "98-7654321AB")
+    lines = body.decode().splitlines()
+    k2_user = [l for l in lines if l.startswith("K2")][-1]
+    assert k2_user[48:80].strip() == ""  # no bond user status in 2010

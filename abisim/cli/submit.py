@@ -15,7 +15,9 @@ def register(main: click.Group) -> None:
     @db_option
     @as_of_option
     @click.option("--json", "as_json", is_flag=True, help="The answer's records as JSON lines (docs/json.md).")
-    def submit(file, db, as_of, as_json):
+    @click.option("--layouts", "layouts", default=None, metavar="NAME[,NAME]",
+                  help="Read and answer under these layout versions (e.g. ki-2010).")
+    def submit(file, db, as_of, as_json, layouts):
         """Answer a transmission as CBP would and print the answer transmission.
 
         Exit 0 when the batch was accepted (its applications may still refuse some of
@@ -29,9 +31,17 @@ def register(main: click.Group) -> None:
         except OSError as exc:
             click.echo(f"{file}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_INPUT)
-        answer = open_simulator(db, as_of).submit(data)
+        sim = open_simulator(db, as_of)
+        if layouts:
+            from abisim.layouts import layout_set
+
+            try:
+                sim.layouts = layout_set(layouts)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--layouts")
+        answer = sim.submit(data)
         if as_json:
-            for record in parse(answer).records():
+            for record in parse(answer, layouts=sim.layouts).records():
                 click.echo(dumps(record_json(record, "answer")))
         else:
             click.echo(answer.decode("latin-1"), nl=False)
