@@ -23,8 +23,7 @@ from starlette.routing import Route
 
 from abisim import fixtures
 from abisim.errors import RecordError, narrative
-from abisim.records import make
-from abisim.sample import envelope
+from abisim.build import for_filer, p1_records
 from abisim.simulator import Simulator, reject_answer
 from abisim.transmission import parse, render
 
@@ -187,10 +186,9 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
             raise Problem(422, "Unprocessable Entity", "importers: a list of 1 to 99 importer numbers")
         if not isinstance(payment, str) or len(payment) != 1 or not isinstance(ctpat, bool):
             raise Problem(422, "Unprocessable Entity", "payment_type: 'D' or 'C'; ctpat: true or false")
-        p1s = [make(sim.layouts["P1"], action="A", importer_number=n.upper(), payment_type=payment.upper(),
-                    path="C" if ctpat else "N") for n in importers]
-        site = (filer["sites"] or "3901").split(",")[0]
-        data = render(envelope("XP", p1s, filer["filer_code"], password=filer["password"] or "", site=site))
+        p1s = p1_records([n.upper() for n in importers], payment_type=payment.upper(), ctpat=ctpat,
+                         layouts=sim.layouts)
+        data = for_filer(sim.store, filer["filer_code"], "XP", p1s)
         answer = parse(await run_in_threadpool(sim.submit, data, filer_code=filer["filer_code"]))
         details = [r for b in answer.blocks for r in b.details]
         conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
@@ -280,8 +278,7 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
     async def riders(request: Request) -> Response:
         require_admin(request)
         doc = await json_body(request)
-        from abisim.rules.bond_team import RiderError, apply_rider
-        from abisim.rules.importer import split_importers
+        from abisim.rules.bond_team import RiderError, apply_rider, five106_of
 
         number, text = doc.get("importer_number"), doc.get("five106")
         if not isinstance(number, str) or not isinstance(text, str):
@@ -289,13 +286,12 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
         from abisim.transmission import iter_records
 
         records = [p.record for p in iter_records(text.encode("latin-1", errors="replace"), validate=False)
-                   if p.record is not None and p.record.record_id[0] == "T"]
-        groups = [g for g in split_importers(records)
-                  if g[0].record_id == "T1" and g[0].importer_number == number]
-        if not groups:
+                   if p.record is not None]
+        five106 = five106_of(records, number)
+        if five106 is None:
             raise Problem(422, "Unprocessable Entity", f"five106 holds no T1 for {number}")
         try:
-            result = await run_in_threadpool(apply_rider, sim.store, number, groups[0], sim.as_of,
+            result = await run_in_threadpool(apply_rider, sim.store, number, five106, sim.as_of,
                                              doc.get("filer_code"), doc.get("rider_name"))
         except RiderError as exc:
             raise Problem(422, "Unprocessable Entity", str(exc))

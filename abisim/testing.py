@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 import abisim
-from abisim import fixtures, sample
+from abisim import build, fixtures, sample
 from abisim.clock import Clock
 from abisim.layouts import layout_set
 from abisim.records import Record, make
@@ -92,6 +92,7 @@ class Harness:
         return make(self.layouts[record_id], **values)
 
     def transmission(self, app: str, details, filer: str = "XJ5", **kw) -> bytes:
+        """A transmission from a filer on file (its site and password, unless given)."""
         row = self.store.filer(filer)
         if row is not None:
             kw.setdefault("password", row["password"])
@@ -104,18 +105,13 @@ class Harness:
         return Answer(self.simulator.submit(data))
 
     def query(self, *numbers: str, address: bool = False, filer: str = "XJ5") -> Answer:
-        answers = []
-        for start in range(0, len(numbers), 6):
-            values = {}
-            for n, number in enumerate(numbers[start:start + 6], start=1):
-                values[f"importer_number_{n}"] = number
-                values[f"address_request_{n}"] = "1" if address else None
-            answers.append(self.submit(self.transmission("KI", [self.record("K", **values)], filer)))
+        """Bond queries; more than six numbers go in several transmissions (answers joined)."""
+        answers = [self.submit(self.transmission("KI", [k], filer))
+                   for k in build.k_records(numbers, address, self.layouts)]
         return answers[0] if len(answers) == 1 else Answer(b"".join(a.data for a in answers))
 
     def activate(self, *numbers: str, filer: str = "XJ5", ctpat: bool = False, payment: str = "D") -> Answer:
-        p1s = [self.record("P1", action="A", importer_number=n, payment_type=payment, path="C" if ctpat else "N")
-               for n in numbers]
+        p1s = build.p1_records(numbers, payment_type=payment, ctpat=ctpat, layouts=self.layouts)
         return self.submit(self.transmission("XP", p1s, filer))
 
     def load(self, doc) -> dict:

@@ -24,8 +24,7 @@ def register(main: click.Group) -> None:
     @as_of_option
     def rider(importer, five106, filer, rider_name, db, as_of):
         """Apply IMPORTER's 5106 (a TP transmission file) and its rider."""
-        from abisim.rules.bond_team import RiderError, apply_rider
-        from abisim.rules.importer import split_importers
+        from abisim.rules.bond_team import RiderError, apply_rider, five106_of
         from abisim.transmission import parse
 
         t = parse(five106)
@@ -33,13 +32,12 @@ def register(main: click.Group) -> None:
             for e in t.errors:
                 report_error(e, five106)
             sys.exit(EXIT_INPUT)
-        groups = [g for b in t.blocks if b.application_id == "TP" for g in split_importers(b.details)
-                  if g[0].importer_number == importer]
-        if not groups:
+        five106 = five106_of(t.records(), importer)
+        if five106 is None:
             click.echo(f"{five106}: no 5106 for {importer}", err=True)
             sys.exit(EXIT_INPUT)
         try:
-            result = apply_rider(open_store(db), importer, groups[0], today(as_of), filer, rider_name)
+            result = apply_rider(open_store(db), importer, five106, today(as_of), filer, rider_name)
         except RiderError as exc:
             click.echo(f"{importer}: {exc}", err=True)
             sys.exit(EXIT_INPUT)

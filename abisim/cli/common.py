@@ -89,14 +89,12 @@ def open_simulator(db: str | None, as_of: dt.date | None):
     return Simulator(open_store(db), Clock(today(as_of)))
 
 
-def filer_transmission(sim, filer: str, app: str, details) -> bytes:
-    """A transmission from a filer on file (its first site and its password), or exit 2."""
-    from abisim.sample import envelope
-    from abisim.transmission import render
+def filer_transmission(sim, filer: str, app: str, details, password: str | None = None) -> bytes:
+    """A transmission from a filer on file, or exit 2 naming the unknown filer."""
+    from abisim.build import UnknownFiler, for_filer
 
-    row = sim.store.filer(filer)
-    if row is None:
-        click.echo(f"filer {filer!r} is not in the database (see `abisim db init --sample`)", err=True)
+    try:
+        return for_filer(sim.store, filer, app, details, password=password)
+    except UnknownFiler as exc:
+        click.echo(f"{exc} (see `abisim db init --sample`)", err=True)
         sys.exit(EXIT_INPUT)
-    site = (row["sites"] or "3901").split(",")[0]
-    return render(envelope(app, list(details), filer, password=row["password"], site=site))

@@ -30,8 +30,7 @@ def register(main: click.Group) -> None:
 
         Exit 0 when every switch is set (now or already), 1 when any request was refused.
         """
-        outcomes = _submit(db, as_of, filer, [dict(action="A", importer_number=n, payment_type=payment,
-                                                  path="C" if ctpat else "N") for n in importers])
+        outcomes = _submit(db, as_of, filer, importers, action="A", payment_type=payment, ctpat=ctpat)
         status = EXIT_OK
         for p9 in outcomes:
             _show(p9, as_json)
@@ -47,7 +46,7 @@ def register(main: click.Group) -> None:
     @as_of_option
     def status(importers, filer, as_json, db, as_of):
         """Whether the PMS switch is set for each importer number (P1 action Q)."""
-        for p9 in _submit(db, as_of, filer, [dict(action="Q", importer_number=n) for n in importers]):
+        for p9 in _submit(db, as_of, filer, importers, action="Q"):
             _show(p9, as_json)
 
     @pms_group.command("eligible")
@@ -62,15 +61,15 @@ def register(main: click.Group) -> None:
         sys.exit(EXIT_OK if ok else EXIT_FINDING)
 
 
-def _submit(db, as_of, filer, p1_values):
+def _submit(db, as_of, filer, importers, **request):
+    from abisim.build import MAX_PER_XP_BLOCK, p1_records
     from abisim.cli.common import filer_transmission
-    from abisim.records import make
     from abisim.transmission import parse
 
     sim = open_simulator(db, as_of)
     out = []
-    for start in range(0, len(p1_values), 99):
-        p1s = [make(sim.layouts["P1"], **v) for v in p1_values[start:start + 99]]
+    for start in range(0, len(importers), MAX_PER_XP_BLOCK):
+        p1s = p1_records(importers[start:start + MAX_PER_XP_BLOCK], layouts=sim.layouts, **request)
         answer = parse(sim.submit(filer_transmission(sim, filer, "XP", p1s)))
         details = [r for b in answer.blocks for r in b.details]
         if any(r.record_id == "X1" for r in details):

@@ -21,22 +21,15 @@ def register(main: click.Group) -> None:
     @as_of_option
     def query(importers, address, filer, password, raw, as_json, db, as_of):
         """Query the bonds on file for up to six importer numbers per KI (more are split)."""
+        from abisim.build import k_records
         from abisim.cli.common import filer_transmission
         from abisim.cli.parse import record_json, record_text
-        from abisim.records import make
         from abisim.transmission import parse
 
         sim = open_simulator(db, as_of)
         status = 0
-        for start in range(0, len(importers), 6):
-            chunk = importers[start:start + 6]
-            values = {}
-            for n, number in enumerate(chunk, start=1):
-                values[f"importer_number_{n}"] = number
-                values[f"address_request_{n}"] = "1" if address else None
-            data = filer_transmission(sim, filer, "KI", [make(sim.layouts["K"], **values)])
-            if password is not None:
-                data = data[:8] + password.ljust(6)[:6].encode("latin-1") + data[14:]
+        for k in k_records(importers, address, sim.layouts):
+            data = filer_transmission(sim, filer, "KI", [k], password=password)
             answer = sim.submit(data)
             if raw:
                 click.echo(answer.decode("latin-1"), nl=False)

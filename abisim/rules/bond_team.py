@@ -13,7 +13,7 @@ import datetime as dt
 import attrs
 
 from abisim.records import Record
-from abisim.rules.importer import NAME_AND_ADDRESS, importer_values, tp_text
+from abisim.rules.importer import NAME_AND_ADDRESS, importer_values, split_importers, tp_text
 from abisim.store import Store
 
 
@@ -27,6 +27,14 @@ class RiderResult:
     changed: tuple[str, ...]  # the importer-file fields that changed
     bonds: tuple[str, ...]  # the bonds whose party name was updated
     notification_id: int | None
+
+
+def five106_of(records, importer_number: str) -> list[Record] | None:
+    """The 5106 records (T1 and what follows it) of one importer number, among any records."""
+    for group in split_importers([r for r in records if r.record_id[0] == "T"]):
+        if group[0].record_id == "T1" and group[0].importer_number == importer_number:
+            return group
+    return None
 
 
 def apply_rider(store: Store, importer_number: str, five106: list[Record], as_of: dt.date,
