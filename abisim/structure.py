@@ -133,18 +133,43 @@ class OrderChecker:
         return self._recover(END, line, "")
 
     # -- recovery
-    def _recover(self, token: str, line, record_id) -> list[RecordError]:
+    def fits(self, token: str, stack: list[int] | None = None) -> bool:
+        """Whether ``token`` would fit now (or on ``stack``), changing nothing."""
+        return self._advance(list(self.stack if stack is None else stack), token)
+
+    def plan(self, token: str):
+        """The missing records that would make ``token`` fit: (inserted, stack after
+        ``token``), or None when it fits nowhere near."""
         path = self._search(token)
         if path is None:
-            if token == END:
-                return [error("X06", message="BATCH CONTROL MISSING - Z-RECORD", line=line)]
-            return [
-                error("X35", line=line, first_column=1, last_column=len(record_id) or 2,
-                      record_id=record_id, value=record_id,
-                      message=f"OUT OF SEQUENCE RECORD FOUND IN GROUPING: {record_id} here;"
-                              f" expected {self._expected_text()}")
-            ]
+            return None
         inserted, stack = path
+        after = list(stack)
+        if token != END:
+            self._advance(after, token)
+        return inserted, stack, after
+
+    def out_of_sequence(self, token: str, line, record_id) -> list[RecordError]:
+        """Skip a record that fits nowhere: X35 (X06 at the end of the input)."""
+        if token == END:
+            return [error("X06", message="BATCH CONTROL MISSING - Z-RECORD", line=line)]
+        return [
+            error("X35", line=line, first_column=1, last_column=len(record_id) or 2,
+                  record_id=record_id, value=record_id,
+                  message=f"OUT OF SEQUENCE RECORD FOUND IN GROUPING: {record_id} here;"
+                          f" expected {self._expected_text()}")
+        ]
+
+    def _recover(self, token: str, line, record_id) -> list[RecordError]:
+        planned = self.plan(token)
+        if planned is None:
+            return self.out_of_sequence(token, line, record_id)
+        return self.supply(planned, token, line, record_id)
+
+    def supply(self, planned, token: str, line, record_id) -> list[RecordError]:
+        """Take the plan: report the missing records (X37, X03, X04, X05, X06, X33), then
+        ``token`` fits."""
+        inserted, stack, _after = planned
         errors = []
         previous = self.previous
         for missing in inserted:

@@ -18,7 +18,7 @@ from abisim import validate as _validate
 from abisim.errors import FATAL, WARNING, RecordError, error
 from abisim.layouts import LayoutSet, layout_set
 from abisim.records import RECORD_LENGTH, Record, parse_record, record_class as layout_class, render_record
-from abisim.structure import OrderChecker, token_for
+from abisim.structure import END, OrderChecker, token_for
 
 MAX_P1_PER_BLOCK = 99
 
@@ -309,6 +309,7 @@ class _Builder:
         self.block: dict | None = None  # B, details so far
         self.skip_block = False
         self.last_line = 0
+        self.pending: tuple | None = None  # a record that did not fit, decided at the next one
 
     def add(self, line: int, rec: Record | None, errors) -> None:
         if errors:
@@ -324,17 +325,33 @@ class _Builder:
         if self.skip_block and token not in ("Y", "Z", "A") and not token.startswith("B_"):
             return  # the body of a block of an unknown application is not read
         order = self.order
+        if self.pending is not None:
+            self._decide(token)
         if order._advance(order.stack, token):
             order.previous = token
             if self.block is not None and token[0] not in "ABYZ":
                 self._detail(rec)  # the common case: a detail in its block
                 return
+            self._place(rec, token)
         else:
-            order_errors = order.feed(token, line=rec.line, record_id=rec.record_id)
-            self.errors.extend(order_errors)
-            if order_errors and order_errors[-1].code == "X35":
-                return
-        self._place(rec, token)
+            self.pending = (rec, token)  # missing records, or out of place? The next one tells.
+
+    def _decide(self, next_token: str) -> None:
+        """A record that did not fit: either records are missing before it (supply them,
+        X37...) or it is out of place (skip it, X35). Whichever lets the next record fit
+        wins; supplying wins a tie."""
+        rec, token = self.pending
+        self.pending = None
+        order = self.order
+        planned = order.plan(token)
+        supplied_fits = planned is not None and order.fits(next_token, planned[2])
+        if planned is not None and (supplied_fits or not order.fits(next_token)):
+            self.errors.extend(order.supply(planned, token, rec.line, rec.record_id))
+            self._place(rec, token)
+        else:
+            self.errors.extend(order.out_of_sequence(token, rec.line, rec.record_id))
+            if self.block is not None and token[0] not in "ABYZ":
+                self.block["count"] += 1  # out of place, but still between B and Y
 
     def _place(self, rec: Record, token: str) -> None:
         if token == "A":
@@ -440,8 +457,13 @@ class _Builder:
         if a is not None and self.keep:
             self.batches.append(Batch(a, blocks, z))
 
-    def finish(self, newline: str, final_newline: bool = True) -> Transmission:
+    def end(self) -> None:
+        if self.pending is not None:
+            self._decide(END)
         self.errors.extend(self.order.finish(line=self.last_line or None))
+
+    def finish(self, newline: str, final_newline: bool = True) -> Transmission:
+        self.end()
         self._close_block()
         self._close_batch(None)
         errors = sorted(self.errors, key=lambda e: (e.line or 0, e.first_column or 0))
@@ -476,7 +498,7 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
         found = own + builder.errors[n:]
         yield parsed, sorted(found, key=lambda e: (e.line or 0, e.first_column or 0))
     n = len(builder.errors)
-    builder.errors.extend(builder.order.finish(line=last or None))
+    builder.end()
     builder._close_block()
     builder._close_batch(None)
     yield None, held + builder.errors[n:]
