@@ -251,7 +251,9 @@ def reject_answer(t: Transmission, errors: list[RecordError], ls: LayoutSet | No
 def block_reference(b: Record) -> str:
     """X0 columns 26-80 for a block-level problem (§2.6): the B record's identifying fields."""
     def f(value, n):
-        return (value or "").ljust(n)[:n]
+        # Echo what was read, but only characters an answer may carry.
+        text = "".join(c if " " <= c <= "~" else "?" for c in str(value or "").upper())
+        return text.ljust(n)[:n]
     return (f"{f(b.port, 4)} {f(b.filer_code, 3)} {f(b.filer_office, 2)} {f(b.application_id, 2)} "
             f"{f(b.user_data, 21)} {f(b.preparer_port, 4)}{f(b.preparer_filer, 3)}{f(b.preparer_office, 2)}"
             f"{f(b.preparer_indicator, 1)}").rstrip()
