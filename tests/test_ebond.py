@@ -93,3 +93,12 @@ def test_party_id_number_must_match_its_id_type(sim):
     group[1] = group[1].replace(id_type="34")  # SSN type with an EIN
     recs = details(sim.submit(transmission("CB", group)))
     assert outcome(recs) == [("R", "F", "R03")]
+
+
+def test_a_bad_field_is_not_echoed_in_the_answer(sim):
+    group = new_bond()
+    data = transmission("CB", group).replace(b"110126", b"139926", 1)  # execution date 13/99/26
+    body = sim.submit(data)
+    recs = details(body)
+    assert outcome(recs) == [("R", "F", "PDM")]
+    assert recs[0].execution_date is None and recs[0].effective_date == dt.date(2026, 11, 1)

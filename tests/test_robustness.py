@@ -73,7 +73,7 @@ def test_mutated_transmissions(text):
     check_points_inside(text.encode("latin-1"))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_the_simulator_answers_anything(text):
     import datetime as dt

@@ -31,10 +31,15 @@ def answer_block(ctx, block) -> list[Record]:
     for group in split_bonds(block.details):
         ten = group[0]
         errors = [e for r in group for e in ctx.errors_of(r)]
+        # The bond's 10 record comes back, less any field that could not be read (the 90
+        # records say why).
+        unreadable = {e.field for e in errors if e.line == ten.line and e.field in ten.layout.value_fields_names}
         number = ten.bond_number
         if not errors:
             errors, number, code = apply(ctx.store, group, ctx.as_of)
-        echo = ten.replace(bond_number=number, line=None)
+        echo = ten.replace(line=None, **{f: None for f in unreadable})
+        if "bond_number" not in unreadable:
+            echo = echo.replace(bond_number=number)
         if not errors:
             out += [echo, make(ctx.layouts["90"], disposition="A", severity="I", condition_code=code,
                                narrative=narrative(code))]
