@@ -481,11 +481,9 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
     ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
     builder = _Builder(ls, keep=False)
     held: list[RecordError] = []  # the current A record's own errors, until its first block
-    last = 0
     for parsed in iter_records(source, layouts=ls, lenient=lenient, validate=validate):
         own = list(parsed.errors)
         rec = parsed.record
-        last = parsed.line.number
         if rec is not None and rec.record_id == "A":
             own, held = held, own
         elif rec is not None and rec.record_id in ("B", "Z") and held:

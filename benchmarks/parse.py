@@ -31,8 +31,6 @@ from abisim.layouts import layout_set  # noqa: E402
 
 def generate(n_records: int, seed: int = 1) -> bytes:
     """Valid transmissions of every application until n_records records."""
-    from hypothesis import strategies as st  # the test strategies draw valid records
-
     from strategies import APPLICATIONS, details
     from abisim.sample import envelope
 
@@ -40,7 +38,7 @@ def generate(n_records: int, seed: int = 1) -> bytes:
     pool: dict[str, list[list[str]]] = {}
     for app in APPLICATIONS:
         pool[app] = []
-        for i in range(20):
+        for _ in range(20):
             recs = _draw(details(app), rnd.randrange(1 << 30))
             pool[app].append([abisim.render_record(r) for r in envelope(app, recs, "XJ5")])
     lines: list[str] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abisim
-from sim_helpers import answer, details, ki, rejected
+from sim_helpers import answer, ki, rejected
 
 
 def test_unknown_sender_is_x09(sim):

@@ -15,7 +15,6 @@ import multiprocessing as mp
 import os
 import sys
 import tempfile
-import time
 from typing import Iterator
 
 import attrs
