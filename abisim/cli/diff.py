@@ -231,6 +231,7 @@ def register(main: click.Group) -> None:
         sections: list[str] = []
         total = sum(os.path.getsize(f) for f in files)
         show_bar = sys.stderr.isatty() and total > PROGRESS_BYTES
+        done_bytes = 0
         with click.progressbar(length=total, label="comparing", file=sys.stderr, hidden=not show_bar) as bar:
             for path in files:
                 parts = parts_of(path, jobs)
@@ -246,6 +247,9 @@ def register(main: click.Group) -> None:
                     sections.extend(r["sections"])
                     errors.extend(r["errors"])
                 input_errors += _report(errors, path, as_json)
+                done_bytes += os.path.getsize(path)
+                if show_bar:
+                    bar.update(done_bytes - bar.pos)  # progress is sampled: finish the file's share
         if as_json:
             click.echo(dumps({"type": "summary", **summary, "input_errors": input_errors}))
         elif html_out:
