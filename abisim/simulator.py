@@ -3,8 +3,9 @@
 ``Simulator.submit(bytes) -> bytes`` parses, checks the envelope and the sender's
 authorization, applies each block's application rules in ONE database transaction, and
 renders the answer. The journal rows of the exchange are part of that transaction, so a
-failure half-way leaves nothing behind, and a committed answer is on disk before it is
-returned (WAL, synchronous=FULL).
+failure half-way leaves nothing behind. A transmission that changes data is on disk
+before its answer is returned (WAL, synchronous=FULL); a bond query, which changes no CBP
+data, commits its journal rows without waiting for the disk (synchronous=NORMAL).
 """
 
 from __future__ import annotations
@@ -121,10 +122,15 @@ class Simulator:
             out.append(block.header.replace(application_id=answer_app, line=None))
             out.extend(details)
             out.append(make(self.layouts["Y"], port=block.header.port, filer_code=block.header.filer_code,
-                            application_id=answer_app, record_count=len(details),
+                            application_id=answer_app, record_count=_count(details),
                             filer_office=block.header.filer_office))
         out.append(_mirror_z(batch, self.layouts))
         return out
+
+
+def _count(details) -> int | None:
+    """The Y count (5 digits); a block too large for it leaves it blank."""
+    return len(details) if len(details) < 100_000 else None
 
 
 def _first_a(t: Transmission):
@@ -243,7 +249,7 @@ def reject_answer(t: Transmission, errors: list[RecordError], ls: LayoutSet | No
                             narrative=narrative(e.code)[:40] if e.code in X_CODES else e.message[:40]))
     details.append(make(ls["X1"], disposition="R", severity="F", condition_code="999", narrative=narrative("999")))
     b = make(ls["B"], user_data="B".rjust(21))
-    y = generated_trailer(ls["Y"], "Y", len(details))
+    y = generated_trailer(ls["Y"], "Y", _count(details))
     z = generated_trailer(ls["Z"], "Z")
     return [head, b, *details, y, z]
 
