@@ -56,8 +56,9 @@ class Simulator:
     """CBP's side of ABI over a database. Thread-safe: one SQLite connection per thread."""
 
     def __init__(self, db: Store | str | os.PathLike | None = None, clock: Clock | None = None,
-                 layouts: str | LayoutSet | None = None) -> None:
+                 layouts: str | LayoutSet | None = None, *, lenient: bool = False) -> None:
         self.store = db if isinstance(db, Store) else Store.open(db)
+        self.lenient = lenient  # ruling 6: a short last record is padded, with a warning, not X42
         self.clock = clock or Clock()
         self.layouts = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
         # One transmission at a time per process: threads queue here instead of in
@@ -73,7 +74,7 @@ class Simulator:
         filer (the HTTP server's bearer token): A and B must name it (else X09/X17)."""
         if isinstance(data, str):
             data = data.encode("latin-1", errors="replace")
-        transmission = parse(data, layouts=self.layouts)
+        transmission = parse(data, layouts=self.layouts, lenient=self.lenient)
         as_of = self.as_of
         batch_a = _first_a(transmission)
         test_mode = batch_a is not None and batch_a.password == TEST_MODE_PASSWORD

@@ -105,3 +105,12 @@ def test_block_level_problems_are_referenced_by_an_x0_block_record(sim):
     x0 = [l for l in lines if l.startswith("X0")]
     assert x0 == ["X0 BLOCK  000001 REF ID: 3901 QQQ    KI".ljust(80)]
     assert lines[3].startswith("X1 FX17   PROCESSING FILER NOT AUTHORIZED")
+
+
+def test_a_short_last_record_is_x42_unless_lenient(sim):
+    data = ki("12-345678900").rstrip(b"\n")
+    data = data[: data.rindex(b"\n") + 1] + b"Z3901XJ5"  # the Z cut short, as some vendors send it
+    assert rejected(sim.submit(data)) == ["X42"]
+    sim.lenient = True
+    answer_ = answer(sim.submit(data))
+    assert [r.record_id for b in answer_.blocks for r in b.details][0] == "K1"

@@ -18,8 +18,9 @@ def register(main: click.Group) -> None:
                   help="Token of the admin routes (default: $ABISIM_ADMIN_TOKEN, else generated and printed).")
     @click.option("--max-body", default=1 << 20, show_default=True, type=int, help="Largest request body, bytes.")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
+    @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
     @as_of_option
-    def serve(db, host, port, tcp_port, admin_token, max_body, sample, as_of):
+    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP."""
         from abisim import fixtures
         from abisim import sample as sample_data
@@ -28,7 +29,7 @@ def register(main: click.Group) -> None:
         from abisim.simulator import Simulator
         from abisim.store import Store, default_path
 
-        sim = Simulator(Store(db or default_path()), Clock(as_of))
+        sim = Simulator(Store(db or default_path()), Clock(as_of), lenient=lenient)
         if sample:
             sim.store.reset()
             fixtures.load(sim.store, sample_data.fixture(sim.as_of))

@@ -17,7 +17,8 @@ def register(main: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="The answer's records as JSON lines (docs/json.md).")
     @click.option("--layouts", "layouts", default=None, metavar="NAME[,NAME]",
                   help="Read and answer under these layout versions (e.g. ki-2010).")
-    def submit(file, db, as_of, as_json, layouts):
+    @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
+    def submit(file, db, as_of, as_json, layouts, lenient):
         """Answer a transmission as CBP would and print the answer transmission.
 
         Exit 0 when the batch was accepted (its applications may still refuse some of
@@ -32,6 +33,7 @@ def register(main: click.Group) -> None:
             click.echo(f"{file}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_INPUT)
         sim = open_simulator(db, as_of)
+        sim.lenient = lenient
         if layouts:
             from abisim.layouts import layout_set
 
