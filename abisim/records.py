@@ -42,15 +42,14 @@ def record_class(layout: Layout) -> type:
     }
     # Where the record was read from; not part of its value.
     fields["line"] = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    name = "R" + layout.record_id if layout.record_id[0].isdigit() else layout.record_id
+    name = layout.token
     cls = attrs.make_class(name, fields, bases=(Record,), frozen=True, slots=True)
     cls.record_id = layout.record_id
     cls.layout = layout
     cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
     cls._parse_fast = _compile_parser(layout, cls)
     # The grammar terminal, when the record id alone decides it (B and TN need a field).
-    rid = layout.record_id
-    cls._token = None if rid in ("B", "TN") else ("R" + rid if rid[0].isdigit() else rid)
+    cls._token = None if layout.record_id in ("B", "TN") else layout.token
     cls._render = staticmethod(_compile_renderer(layout))
     return cls
 

@@ -21,7 +21,7 @@ from abisim.clock import Clock
 from abisim.errors import X_CODES, RecordError, narrative
 from abisim.layouts import LayoutSet, layout_set
 from abisim.records import Record, make
-from abisim.rules import bond_query, ebond, importer, pms
+from abisim.rules import bond_query, ebond, importer, legacy_ti, pms
 from abisim.store import Store
 from abisim.transmission import Block, Transmission, parse, render
 
@@ -31,6 +31,7 @@ TEST_MODE_PASSWORD = "TEST00"
 APPLICATIONS: dict[str, tuple[str, Callable]] = {
     "KI": ("KR", bond_query.answer_block),
     "TP": ("TT", importer.answer_block),
+    "TI": ("TR", legacy_ti.answer_block),  # legacy (ruling 5)
     "CB": ("CX", ebond.answer_block),
     "XP": ("XQ", pms.answer_block),
 }

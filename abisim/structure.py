@@ -18,10 +18,10 @@ from lark.parsers.lalr_analysis import Reduce
 
 from abisim.errors import RecordError, error
 
-GRAMMAR_FILES = ("envelope.lark", "ki.lark", "tp.lark", "cb.lark", "xp.lark")
+GRAMMAR_FILES = ("envelope.lark", "ki.lark", "tp.lark", "ti.lark", "cb.lark", "xp.lark")
 
 # Applications whose blocks the grammar knows, by the B record's application id.
-APPLICATIONS = ("KI", "KR", "TP", "TT", "CB", "CX", "XP", "XQ")
+APPLICATIONS = ("KI", "KR", "TP", "TT", "TI", "TR", "CB", "CX", "XP", "XQ")
 
 END = "$END"
 
@@ -59,9 +59,7 @@ def token_for(record) -> str | None:
     if rid == "TN":
         q = record.qualifier
         return f"TN_{q}" if q in _TN_QUALIFIERS else None
-    if rid[0].isdigit():
-        return "R" + rid
-    return rid
+    return record.layout.token
 
 
 _TN_QUALIFIERS = frozenset({"IN1", "CE1", "CW1", "BN1", "BC1", "CN1", "CE2", "NE1", "IN2", "BN2"})
@@ -75,6 +73,8 @@ def _describe(token: str) -> str:
         return "B"
     if token.startswith("TN_"):
         return "TN " + token[3:]
+    if token.startswith("TR_"):
+        return token[3:]
     if token.startswith("R") and token[1:].isdigit():
         return token[1:]
     return token

@@ -147,10 +147,11 @@ _NO_ERRORS: tuple = ()
 
 
 @functools.lru_cache(maxsize=None)
-def _classes_by_prefix(layouts: LayoutSet) -> dict:
-    """Record class by the first two characters of a record: one lookup per record."""
+def _classes_by_prefix(layouts: LayoutSet, application_id: str | None = None) -> dict:
+    """Record class by the first two characters of a record, inside a block of this
+    application: one lookup per record."""
     out = {}
-    for rid, layout in layouts.layouts.items():
+    for rid, layout in layouts.within(application_id).items():
         if len(rid) == 2:
             out[rid] = layout_class(layout)
         else:
@@ -180,10 +181,11 @@ def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, v
                 if text.isascii() and text.isprintable():
                     return record, _NO_ERRORS
                 return record, _validate.nonstandard(text, layout, n)
-    return _read_slowly(text, n, layouts, is_last, lenient, validate)
+    return _read_slowly(text, n, layouts, is_last, lenient, validate, classes)
 
 
-def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool):
+def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
+                 classes: dict | None = None):
     errors: list[RecordError] = []
     if len(text) < RECORD_LENGTH:
         if text.strip(" ") == "":
@@ -200,8 +202,9 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
                             value=text[RECORD_LENGTH:],
                             message=f"DATA FOUND IN FILLER: {len(text) - RECORD_LENGTH} characters beyond column 80"))
         text = text[:RECORD_LENGTH]
-    layout = layouts.layouts.get(text[:2]) or layouts.layouts.get(text[:1])
-    if layout is None or (len(layout.record_id) == 1 and text[1:2] != " " and text[:1] == "K"):
+    cls = (classes or _classes_by_prefix(layouts)).get(text[:2])
+    layout = cls.layout if cls is not None else None
+    if layout is None:
         rid = text[:2]
         errors.append(error("X34", line=n, first_column=1, last_column=2, value=rid,
                             message=f"UNKNOWN RECORD ID FOUND IN GROUPING: {rid!r}"))
@@ -216,9 +219,15 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
 
 
 def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool,
-                 validate: bool) -> ParsedRecord:
-    record, errors = _read(line.text, line.number, layouts, is_last, lenient, validate)
+                 validate: bool, classes: dict | None = None) -> ParsedRecord:
+    record, errors = _read(line.text, line.number, layouts, is_last, lenient, validate, classes)
     return ParsedRecord(line, record, tuple(errors))
+
+
+def _block_application(text: str, layouts: LayoutSet) -> str | None:
+    """The application of a block, from its B record (columns 11-12), if it scopes layouts."""
+    app = text[10:12]
+    return app if app in layouts.scoped else None
 
 
 def iter_records(source, *, layouts=None, lenient: bool = False, validate: bool = True,
@@ -231,12 +240,15 @@ def iter_records(source, *, layouts=None, lenient: bool = False, validate: bool 
     ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
     lines = _lines_of(source) if first_line == 1 else _stream_lines(source, first_line=first_line)
     previous = None
+    classes = _classes_by_prefix(ls)
     for line, _sep, _ended in lines:
         if previous is not None:
-            yield _read_record(previous, ls, is_last=False, lenient=lenient, validate=validate)
+            yield _read_record(previous, ls, is_last=False, lenient=lenient, validate=validate, classes=classes)
+        if ls.scoped and line.text[:1] == "B":
+            classes = _classes_by_prefix(ls, _block_application(line.text, ls))
         previous = line
     if previous is not None:
-        yield _read_record(previous, ls, is_last=True, lenient=lenient, validate=validate)
+        yield _read_record(previous, ls, is_last=True, lenient=lenient, validate=validate, classes=classes)
 
 
 def _lines_of(source) -> Iterator[tuple[Line, str, bool]]:
@@ -291,7 +303,10 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
     add = builder.add
     last = len(lines)
     classes = _classes_by_prefix(ls)
+    scoped = bool(ls.scoped)
     for n, line in enumerate(lines, start=1):
+        if scoped and line[:1] == "B":
+            classes = _classes_by_prefix(ls, _block_application(line, ls))
         add(n, *_read(line, n, ls, n == last, lenient, validate, classes))
     return builder.finish(newline, final_newline)
 
@@ -502,8 +517,8 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
     yield None, held + builder.errors[n:]
 
 
-_KNOWN_APPS = frozenset({"KI", "KR", "TP", "TT", "CB", "CX", "XP", "XQ"})
-_ANSWER_APPS = frozenset({"KR", "TT", "CX", "XQ", None})
+_KNOWN_APPS = frozenset({"KI", "KR", "TP", "TT", "TI", "TR", "CB", "CX", "XP", "XQ"})
+_ANSWER_APPS = frozenset({"KR", "TT", "TR", "CX", "XQ", None})
 
 
 # ---------------------------------------------------------------- rendering

@@ -27,6 +27,8 @@ def cases() -> dict[str, bytes]:
         "tp-update-bond-on-file": transmission("TP", own_5106("12-3456789A1")),
         "tp-voided": transmission("TP", own_5106("12-3456789V1")),
         "tp-test-mode": transmission("TP", new_importer(), password="TEST00"),
+        "ti-legacy": transmission("TI", [r for r in new_importer() + own_5106("12-3456789A1")
+                                         if r.record_id in ("T1", "TA", "T2", "TB", "TC")]),
         "cb-new-bond": transmission("CB", new_bond()),
         "cb-rider": transmission("CB", rider),
         "cb-refused": transmission("CB", new_bond(amount=10_000)),

@@ -19,6 +19,8 @@ VALID = {
     "kr.abi": "ki-magic-1.out.abi",
     "tp.abi": "tp-add.in.abi",
     "tt.abi": "tp-voided.out.abi",
+    "ti.abi": "ti-legacy.in.abi",
+    "tr.abi": "ti-legacy.out.abi",
     "cb.abi": "cb-new-bond.in.abi",
     "cx.abi": "cb-new-bond.out.abi",
     "xp.abi": "xp-ctpat.in.abi",

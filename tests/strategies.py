@@ -69,8 +69,8 @@ def value(f: Field):
 
 
 @st.composite
-def record(draw, record_id: str, **fixed):
-    layout = LS[record_id]
+def record(draw, record_id: str, scope: str | None = None, **fixed):
+    layout = LS.within(scope)[record_id]
     values = {}
     for f in layout.value_fields:
         if f.name in fixed:
@@ -177,6 +177,19 @@ def details(draw, app: str) -> list:
         for _ in range(draw(st.integers(1, 3))):
             out.append(R("E0"))
             out += [R("E1") for _ in range(draw(st.integers(1, 3)))]
+    elif app == "TI":
+        for _ in range(draw(st.integers(1, 2))):
+            out.append(R("T1"))
+            if draw(st.booleans()):
+                out.append(R("TA"))
+            out.append(R("T2"))
+            if draw(st.booleans()):
+                out += [R("TB"), R("TC")]
+    elif app == "TR":
+        for _ in range(draw(st.integers(1, 3))):
+            if draw(st.booleans()):
+                out += [R("T1"), R("T2")]
+            out += [R(draw(st.sampled_from(["T3", "T4", "T5"])), scope="TR") for _ in range(draw(st.integers(1, 2)))]
     elif app == "CB":
         for _ in range(draw(st.integers(1, 2))):
             out += [R("10"), R("30")]
@@ -194,7 +207,7 @@ def details(draw, app: str) -> list:
     return out
 
 
-APPLICATIONS = ("KI", "KR", "TP", "TT", "CB", "CX", "XP", "XQ")
+APPLICATIONS = ("KI", "KR", "TP", "TT", "TI", "TR", "CB", "CX", "XP", "XQ")
 
 
 @st.composite

@@ -22,6 +22,7 @@ REQUIRED = {
                     "TM", "TN", "E0", "E1"},
     "ebond-v1.9": {"10", "30", "35", "36", "40", "90"},
     "sim-xp-1": {"P1", "P9"},
+    "ti-legacy": {"T3", "T4", "T5"},
 }
 
 
@@ -101,3 +102,10 @@ def test_layouts_command_draws_a_ruler():
     assert "T1" in listing and "P9" in listing
     versions_out = CliRunner().invoke(main, ["layouts", "--versions"]).output
     assert "ki-2010" in versions_out and "ki-v7-2025  (default)" in versions_out
+
+
+def test_legacy_answer_records_hold_only_inside_tr_blocks():
+    ls = layout_set()
+    assert ls["T3"].version == "tp-v12-2019"  # the 5106's full legal name
+    assert ls.within("TR")["T3"].version == "ti-legacy" and ls.within("TR")["T3"].token == "TR_T3"
+    assert ls.within("TP")["T3"].version == "tp-v12-2019"

@@ -85,6 +85,14 @@ class Layout:
     version: str
     fields: tuple[Field, ...]
     title: str = ""
+    scope: str = ""  # an application id: the layout holds only inside that application's blocks
+
+    @property
+    def token(self) -> str:
+        """The grammar terminal (B and TN are refined by a field: see structure.token_for)."""
+        rid = self.record_id
+        base = "R" + rid if rid[0].isdigit() else rid
+        return f"{self.scope}_{base}" if self.scope else base
 
     def field(self, name: str) -> Field:
         f = _fields_by_name(self).get(name)
@@ -115,6 +123,7 @@ _VERSION_MODULES = {
     "tp-v12-2019": "tp_v12_2019",
     "ebond-v1.9": "ebond_v1_9",
     "sim-xp-1": "sim_xp_1",
+    "ti-legacy": "ti_legacy",
 }
 
 
@@ -142,6 +151,13 @@ class LayoutSet:
 
     versions: tuple[str, ...]
     layouts: Mapping[str, Layout] = attrs.field(eq=False)  # follows from the versions
+    # Application id -> record id -> layout, where an application reuses a record id.
+    scoped: Mapping[str, Mapping[str, Layout]] = attrs.field(eq=False, factory=dict)
+
+    def within(self, application_id: str | None) -> Mapping[str, Layout]:
+        """The layouts in force inside a block of this application."""
+        scoped = self.scoped.get(application_id) if application_id else None
+        return {**self.layouts, **scoped} if scoped else self.layouts
 
     @property
     def name(self) -> str:
@@ -170,11 +186,17 @@ def layout_set(chosen: Iterable[str] | str | None = None) -> LayoutSet:
     key = tuple(sorted(by_family.values()))
     if key not in _SETS:
         layouts: dict[str, Layout] = {}
+        scoped: dict[str, dict[str, Layout]] = {}
         for v in key:
             mod = _load(v)
+            scope = getattr(mod, "SCOPE", "")
             for rid, fields in mod.RECORDS.items():
-                layouts[rid] = Layout(rid, v, tuple(fields), mod.TITLES.get(rid, ""))
-        _SETS[key] = LayoutSet(key, layouts)
+                layout = Layout(rid, v, tuple(fields), mod.TITLES.get(rid, ""), scope)
+                if scope:
+                    scoped.setdefault(scope, {})[rid] = layout
+                else:
+                    layouts[rid] = layout
+        _SETS[key] = LayoutSet(key, layouts, scoped)
     return _SETS[key]
 
 
@@ -183,7 +205,8 @@ def all_layouts() -> list[Layout]:
     out = []
     for v in _VERSION_MODULES:
         mod = _load(v)
-        out.extend(Layout(rid, v, tuple(f), mod.TITLES.get(rid, "")) for rid, f in mod.RECORDS.items())
+        out.extend(Layout(rid, v, tuple(f), mod.TITLES.get(rid, ""), getattr(mod, "SCOPE", ""))
+                   for rid, f in mod.RECORDS.items())
     return out
 
 
