@@ -128,6 +128,14 @@ def _fix(rid: str, v: dict, draw) -> None:
         v["id_type"], v["id_number"] = id_type, number
 
 
+def _name_and_mailing_address(R, draw) -> list:
+    """T1 [TA] T2: how a 5106 starts, in TP and in legacy TI."""
+    out = [R("T1")]
+    if draw(st.booleans()):
+        out.append(R("TA"))
+    return out + [R("T2")]
+
+
 # Detail records of one block, per application, in the grammar's order.
 @st.composite
 def details(draw, app: str) -> list:
@@ -150,10 +158,7 @@ def details(draw, app: str) -> list:
                     out += [R("K8") for _ in range(draw(st.integers(0, 2)))]
     elif app == "TP":
         for _ in range(draw(st.integers(1, 2))):
-            out.append(R("T1"))
-            if draw(st.booleans()):
-                out.append(R("TA"))
-            out.append(R("T2"))
+            out += _name_and_mailing_address(R, draw)
             if draw(st.booleans()):
                 out += [R("T3"), R("TN", qualifier="IN1")]
             if draw(st.booleans()):
@@ -179,10 +184,7 @@ def details(draw, app: str) -> list:
             out += [R("E1") for _ in range(draw(st.integers(1, 3)))]
     elif app == "TI":
         for _ in range(draw(st.integers(1, 2))):
-            out.append(R("T1"))
-            if draw(st.booleans()):
-                out.append(R("TA"))
-            out.append(R("T2"))
+            out += _name_and_mailing_address(R, draw)
             if draw(st.booleans()):
                 out += [R("TB"), R("TC")]
     elif app == "TR":
