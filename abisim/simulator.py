@@ -10,6 +10,7 @@ data, commits its journal rows without waiting for the disk (synchronous=NORMAL)
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import threading
@@ -113,10 +114,10 @@ class Simulator:
         batch = transmission.batches[0]
         answer_app = APPLICATIONS[batch.blocks[0].application_id][0]
         out.append(_mirror_a(batch.header, answer_app))
-        for block in batch.blocks:
+        for block, errors in zip(batch.blocks, errors_by_block(transmission.errors, batch.blocks)):
             answer_app, rule = APPLICATIONS[block.application_id]
             ctx = Context(self.store, as_of, self.layouts, block.header.filer_code, block.header.port,
-                          test_mode, tuple(e for e in transmission.errors if _in_block(e, block)))
+                          test_mode, errors)
             details = rule(ctx, block)
             marker = _test_mode_record(self.layouts, answer_app) if test_mode else None
             if marker is not None:
@@ -152,6 +153,20 @@ def _in_block(e: RecordError, block: Block) -> bool:
     first = block.header.line or 0
     last = block.trailer.line if block.trailer is not None and block.trailer.line else first
     return e.line is not None and first < e.line < last
+
+
+def errors_by_block(errors, blocks) -> list[tuple[RecordError, ...]]:
+    """Each block's errors (those between its B and Y lines), in one pass over the errors:
+    a lookup per error, not a scan of every error per block."""
+    starts = [b.header.line or 0 for b in blocks]
+    buckets: list[list[RecordError]] = [[] for _ in blocks]
+    for e in errors:
+        if e.line is None:
+            continue
+        i = bisect.bisect_left(starts, e.line) - 1
+        if i >= 0 and _in_block(e, blocks[i]):
+            buckets[i].append(e)
+    return [tuple(b) for b in buckets]
 
 
 def _mirror_a(a: Record, app: str | None) -> Record:
@@ -202,11 +217,17 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
             or (not test_mode and filer["password"] and a.password != filer["password"])
             or (auth_filer is not None and a.id_code != auth_filer)):
         out.append(RecordError("X09", narrative("X09"), a.line, 2, 14, "A", "id_code", a.id_code))
-    for block in batch.blocks:
+    app_lines = {e.line for e in out if e.code in ("X11", "X12")}
+    listed = {id(e) for e in out}  # identity, not equality: a set lookup per error
+    for block, block_errors in zip(batch.blocks, errors_by_block(t.errors, batch.blocks)):
         b = block.header
         app = b.application_id
         if app not in APPLICATIONS:
-            if app is not None and not any(e.code == "X12" and e.line == b.line for e in out):
+            if b.line in app_lines:
+                pass
+            elif app is None:  # blank, as in CBP's own reject answers (parse takes those as they are)
+                out.append(RecordError("X11", narrative("X11"), b.line, 11, 12, "B", "application_id", app))
+            else:
                 out.append(RecordError("X12", narrative("X12") + f": {app} IS NOT AN INPUT APPLICATION",
                                        b.line, 11, 12, "B", "application_id", app))
             continue
@@ -220,7 +241,7 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
         if allowed and app not in allowed:
             out.append(RecordError("X20", narrative("X20"), b.line, 11, 12, "B", "application_id", app))
         if app == "KI":
-            non_x = [e for e in t.errors if e.is_fatal and _in_block(e, block) and e not in out]
+            non_x = [e for e in block_errors if e.is_fatal and id(e) not in listed]
             out.extend(non_x)
     return sorted(out, key=lambda e: (e.line or 0, e.first_column or 0))
 
