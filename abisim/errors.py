@@ -120,7 +120,12 @@ PMS_CODES = {
     "P02": "5106 DATA INCONSISTENT WITH BOND DATA",
 }
 
-CATALOGUE = {**X_CODES, **R_CODES, **EBOND_CODES, **PMS_CODES}
+# The raw TCP listener, simulator-only: a limit of the server, not a CBP rule.
+SERVER_CODES = {
+    "S01": "TRANSMISSION OVER THE SIZE LIMIT",
+}
+
+CATALOGUE = {**X_CODES, **R_CODES, **EBOND_CODES, **PMS_CODES, **SERVER_CODES}
 
 
 def narrative(code: str, element: str = "") -> str:

@@ -118,9 +118,9 @@ async def transmissions(call: Call) -> Response:
             code = faults.reject_code
             answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts))
             return _answer(call.request, answer)
-    # In the event loop itself: the simulator answers one transmission at a time anyway,
-    # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
-    answer = sim.submit(data, filer_code=call.filer["filer_code"])
+    # In a worker thread: a large transmission must not stall the event loop (and with it
+    # every other connection) while it is checked.
+    answer = await run_in_threadpool(sim.submit, data, filer_code=call.filer["filer_code"])
     return _answer(call.request, answer)
 
 
@@ -187,11 +187,14 @@ async def reset(call: Call) -> m.ResetAnswer:
     sim, sample = call.sim, call.body.sample
 
     def work():
-        sim.store.reset()
-        if sample:
-            from abisim import sample as sample_data
-            fixtures.load(sim.store, sample_data.fixture(sim.as_of))
-    await run_in_threadpool(work)
+        if not sample:
+            return sim.store.reset()
+        from abisim import sample as sample_data
+        fixtures.load(sim.store, sample_data.fixture(sim.as_of), replace=True)  # one transaction
+    try:
+        await run_in_threadpool(work)
+    except fixtures.FixtureError as exc:
+        raise unprocessable(f"the sample database cannot be loaded as of {sim.as_of}: {exc}", path=exc.path)
     return m.ResetAnswer(reset=True, sample=sample)
 
 

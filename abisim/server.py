@@ -8,11 +8,15 @@ import socket
 import threading
 import time
 
+import attrs
 import uvicorn
 
+from abisim.api import Limits
 from abisim.http import create_app
+from abisim.http_transport import protocol_class
 from abisim.simulator import Simulator
-from abisim.tcp import serve_tcp
+from abisim.structure import parse_table
+from abisim.tcp import TcpLimits, serve_tcp
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -25,16 +29,24 @@ class Server:
     """HTTP on ``port``, TCP on ``tcp_port`` (None: no TCP), one simulator behind both."""
 
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
-                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning") -> None:
+                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
+                 limits: Limits | None = None, tcp_limits: TcpLimits | None = None) -> None:
+        # The grammar's table, built now: else the first requests, in worker threads,
+        # would each build it at once.
+        parse_table()
         self.sim = sim
         self.host = host
         self.port = port or free_port(host)
         self.tcp_port = tcp_port
-        kw = {"max_body": max_body} if max_body else {}
-        self.app = create_app(sim, admin_token=admin_token, **kw)
+        limits = limits or Limits()
+        if max_body:
+            limits = attrs.evolve(limits, max_body=max_body)
+        self.limits, self.tcp_limits = limits, tcp_limits or TcpLimits()
+        self.app = create_app(sim, admin_token=admin_token, max_body=limits.max_body)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
-                                lifespan="off")
+                                lifespan="off", http=protocol_class(limits),
+                                timeout_keep_alive=max(1, int(limits.keep_alive_timeout)))
         self.uvicorn = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._tcp = None
@@ -45,7 +57,7 @@ class Server:
 
     async def serve(self) -> None:
         if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port)
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.tcp_limits)
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         try:
             await self.uvicorn.serve()

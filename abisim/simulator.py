@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 import os
 import threading
-from typing import Callable
+from typing import Callable, Collection
 
 import attrs
 
@@ -49,9 +49,18 @@ class Context:
     port: str
     test_mode: bool
     errors: tuple[RecordError, ...]  # non-envelope errors of this block's records
+    _fatal_by_line: dict = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # An index, so that asking for each record's errors stays linear in the errors.
+        by_line: dict[int | None, list[RecordError]] = {}
+        for e in self.errors:
+            if e.is_fatal:
+                by_line.setdefault(e.line, []).append(e)
+        object.__setattr__(self, "_fatal_by_line", by_line)
 
     def errors_of(self, record: Record) -> list[RecordError]:
-        return [e for e in self.errors if e.line == record.line and e.is_fatal]
+        return list(self._fatal_by_line.get(record.line, ()))
 
 
 class Simulator:
@@ -71,9 +80,12 @@ class Simulator:
     def as_of(self) -> dt.date:
         return self.clock.today()
 
-    def submit(self, data: bytes | str, *, filer_code: str | None = None) -> bytes:
+    def submit(self, data: bytes | str, *, filer_code: str | None = None,
+               test_filers: Collection[str] | None = None) -> bytes:
         """Answer one transmission. ``filer_code``, when given, is the authenticated
-        filer (the HTTP server's bearer token): A and B must name it (else X09/X17)."""
+        filer (the HTTP server's bearer token): A and B must name it (else X09/X17).
+        ``test_filers``, when given, are the only senders whose test-mode password
+        (TEST00) is taken; from anyone else it is a wrong password (X09)."""
         if isinstance(data, str):
             data = data.encode("latin-1", errors="replace")
         transmission = parse(data, layouts=self.layouts, lenient=self.lenient)
@@ -82,20 +94,44 @@ class Simulator:
         test_mode = batch_a is not None and batch_a.password == TEST_MODE_PASSWORD
         sender = batch_a.id_code if batch_a is not None else None
         app = batch_a.application_id if batch_a is not None else None
+        refused = test_mode and test_filers is not None and sender not in test_filers
+        if self.store.path == ":memory:":  # one connection for every thread: all under the lock
+            with self._lock:
+                return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, refused)
+        # A reject or a query changes no CBP data: answered from a read snapshot, outside
+        # the writers' lock, so that a large one does not hold up the others.
+        with self.store.snapshot():
+            reject = _envelope_errors(transmission, self.store, filer_code, test_mode, refused)
+            answer = (reject_answer(transmission, reject, self.layouts) if reject
+                      else self._answer(transmission, as_of, test_mode, filer_code)
+                      if _queries_only(transmission) else None)
         with self._lock:
-            return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code)
+            if answer is not None:
+                return self._journal(answer, data, as_of, sender, app)
+            return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, refused)
 
-    def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code) -> bytes:
+    def _journal(self, answer: list[Record], data: bytes, as_of, sender, app) -> bytes:
+        """The exchange of an answer that changed nothing, in the journal."""
+        body = render(answer, newline="\n")
+        with self.store.transaction(durable=False):
+            exchange = self.store.journal_add(as_of=as_of, filer_code=sender, application_id=app,
+                                              direction="in", body=data.decode("latin-1"))
+            self.store.journal_add(as_of=as_of, filer_code=sender, application_id=_answer_app(answer),
+                                   direction="out", body=body.decode("latin-1"), exchange=exchange)
+        return body
+
+    def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code, refused=False) -> bytes:
         store = self.store
         # A query changes no CBP data: its journal rows need not wait for the disk.
-        queries_only = bool(transmission.batches) and all(
-            b.application_id == "KI" for batch in transmission.batches for b in batch.blocks)
+        queries_only = _queries_only(transmission)
         with store.transaction(durable=not (queries_only or test_mode)) as conn:
             exchange = store.journal_add(as_of=as_of, filer_code=sender, application_id=app,
                                          direction="in", body=data.decode("latin-1"))
             if test_mode:
                 conn.execute("SAVEPOINT test_mode")
-            answer = self._answer(transmission, as_of, test_mode, filer_code)
+            reject = _envelope_errors(transmission, self.store, filer_code, test_mode, refused)
+            answer = (reject_answer(transmission, reject, self.layouts) if reject
+                      else self._answer(transmission, as_of, test_mode, filer_code))
             if test_mode:
                 # Ruling 9: answered in full, nothing stored (the journal keeps the exchange).
                 conn.execute("ROLLBACK TO test_mode")
@@ -107,9 +143,7 @@ class Simulator:
         return body
 
     def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer) -> list[Record]:
-        reject = _envelope_errors(transmission, self.store, auth_filer, test_mode)
-        if reject:
-            return reject_answer(transmission, reject, self.layouts)
+        """The answer of a batch whose envelope is good."""
         out: list[Record] = []
         batch = transmission.batches[0]
         answer_app = APPLICATIONS[batch.blocks[0].application_id][0]
@@ -129,6 +163,10 @@ class Simulator:
                             filer_office=block.header.filer_office))
         out.append(_mirror_z(batch, self.layouts))
         return out
+
+
+def _queries_only(t: Transmission) -> bool:
+    return bool(t.batches) and all(b.application_id == "KI" for batch in t.batches for b in batch.blocks)
 
 
 def _count(details) -> int | None:
@@ -193,7 +231,8 @@ def _test_mode_record(ls: LayoutSet, app: str) -> Record:
 # ---------------------------------------------------------------- the envelope
 
 
-def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test_mode: bool) -> list[RecordError]:
+def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test_mode: bool,
+                     test_mode_refused: bool = False) -> list[RecordError]:
     """Fatal problems that reject the whole batch (§2.6), in input order."""
     out: list[RecordError] = []
     structural = [e for e in t.errors if e.is_fatal and (e.code in X_CODES or e.record_id in ("A", "B", "Y", "Z"))]
@@ -215,6 +254,7 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
     sites = set(filer["sites"].split(",")) if filer is not None and filer["sites"] else set()
     if (filer is None or (sites and a.site_code not in sites)
             or (not test_mode and filer["password"] and a.password != filer["password"])
+            or test_mode_refused
             or (auth_filer is not None and a.id_code != auth_filer)):
         out.append(RecordError("X09", narrative("X09"), a.line, 2, 14, "A", "id_code", a.id_code))
     app_lines = {e.line for e in out if e.code in ("X11", "X12")}

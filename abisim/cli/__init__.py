@@ -12,13 +12,14 @@ import importlib.util
 import click
 
 from abisim import __version__
+from abisim.cli.common import Group
 
 # Command modules, each defining ``register(main)``; absent ones are skipped.
 COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "bond_team",
                    "importer", "poa", "filers", "notifications", "serve")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="abisim")
 def main() -> None:
     """abisim: CBP's Automated Broker Interface on your own machine.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from abisim.cli.common import as_of_option, db_option
+from abisim.cli.common import as_of_option, db_option, fail, open_store
 
 
 def register(main: click.Group) -> None:
@@ -16,29 +16,67 @@ def register(main: click.Group) -> None:
     @click.option("--tcp-port", default=None, type=int, help="Also listen for raw TCP transmissions here.")
     @click.option("--admin-token", default=None, envvar="ABISIM_ADMIN_TOKEN",
                   help="Token of the admin routes (default: $ABISIM_ADMIN_TOKEN, else generated and printed).")
-    @click.option("--max-body", default=1 << 20, show_default=True, type=int, help="Largest request body, bytes.")
+    @click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1),
+                  help="Largest request body, bytes (else 413).")
+    @click.option("--max-header", default=16 * 1024, show_default=True, type=click.IntRange(256),
+                  help="Largest request line and headers, bytes (else 431).")
+    @click.option("--keep-alive-timeout", default=5.0, show_default=True, type=click.FloatRange(1),
+                  help="Seconds an idle kept-alive HTTP connection stays open.")
+    @click.option("--request-timeout", default=15.0, show_default=True, type=click.FloatRange(0.1),
+                  help="Seconds a client has to send a whole HTTP request (else 408).")
+    @click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1),
+                  help="Open HTTP connections at once (more: 503); the same again for TCP.")
+    @click.option("--tcp-max-transmission", default=1 << 20, show_default=True, type=click.IntRange(1024),
+                  help="Largest TCP transmission, bytes (else an S01 reject and the connection closed).")
+    @click.option("--tcp-idle-timeout", default=60.0, show_default=True, type=click.FloatRange(0.1),
+                  help="Seconds without a byte before a TCP connection is closed.")
+    @click.option("--tcp-test-filers", default="", metavar="CODES",
+                  help="Filer codes (comma separated) that may use the test-mode password TEST00 over TCP; "
+                       "default: none (docs/http.md says why).")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
     @as_of_option
-    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, as_of):
+    def serve(db, host, port, tcp_port, admin_token, max_body, max_header, keep_alive_timeout, request_timeout,
+              max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_test_filers, sample, lenient, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP."""
         from abisim import fixtures
         from abisim import sample as sample_data
+        from abisim.api import Limits
         from abisim.clock import Clock
         from abisim.server import Server
         from abisim.simulator import Simulator
-        from abisim.store import Store, default_path
+        from abisim.tcp import TcpLimits
 
-        sim = Simulator(Store(db or default_path()), Clock(as_of), lenient=lenient)
+        for what, number in (("HTTP", port), ("TCP", tcp_port)):
+            if number:
+                _check_port(host, number, what)
+        sim = Simulator(open_store(db), Clock(as_of), lenient=lenient)
         if sample:
-            sim.store.reset()
-            fixtures.load(sim.store, sample_data.fixture(sim.as_of))
+            fixtures.load(sim.store, sample_data.fixture(sim.as_of), replace=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}, not loopback", err=True)
-        server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
-                        log_level="info")
+        limits = Limits(max_body=max_body, max_header=max_header, keep_alive_timeout=keep_alive_timeout,
+                        request_timeout=request_timeout, max_connections=max_connections)
+        test_filers = frozenset(c.strip().upper() for c in tcp_test_filers.split(",") if c.strip())
+        tcp_limits = TcpLimits(max_transmission=tcp_max_transmission, idle_timeout=tcp_idle_timeout,
+                               max_connections=max_connections, test_filers=test_filers)
+        server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, limits=limits,
+                        tcp_limits=tcp_limits, log_level="info")
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
         click.echo(f"abisim: HTTP on {server.url}" + (f", TCP on {host}:{tcp_port}" if tcp_port is not None else ""))
         if admin_token is None:
             click.echo(f"abisim: admin token {server.admin_token}")
         server.run()
+
+
+def _check_port(host: str, port: int, what: str) -> None:
+    """A port in use (or not ours to take) is a one-line error, before anything starts."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(infos[0][4])
+    except OSError as exc:
+        fail(f"{what} port {host}:{port}: {exc.strerror or exc}")
