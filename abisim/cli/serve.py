@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from abisim.cli.common import as_of_option, db_option, fail, open_store
@@ -62,6 +64,10 @@ def register(main: click.Group) -> None:
                                max_connections=max_connections, test_filers=test_filers)
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, limits=limits,
                         tcp_limits=tcp_limits, log_level="info")
+        # Worker threads checking a large transmission hold the GIL; a short switch interval
+        # lets the event loop and a small query's thread in between (answers in a few ms
+        # instead of tens, at a small cost to the large one).
+        sys.setswitchinterval(0.0005)
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
         click.echo(f"abisim: HTTP on {server.url}" + (f", TCP on {host}:{tcp_port}" if tcp_port is not None else ""))
         if admin_token is None:
