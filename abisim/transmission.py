@@ -177,7 +177,9 @@ def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, v
             if record is not None:
                 if validate:
                     errors = _validate.check_record(text, record, n)
-                    return record, errors or _NO_ERRORS
+                    if not errors:
+                        return record, _NO_ERRORS
+                    return _validate.current_reading(record, errors), errors
                 if text.isascii() and text.isprintable():
                     return record, _NO_ERRORS
                 return record, _validate.nonstandard(text, layout, n)
@@ -213,6 +215,7 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
     errors.extend(typing_errors)
     if validate:
         errors.extend(_validate.check_record(text, record, n))
+        record = _validate.current_reading(record, errors)
     elif not (text.isascii() and text.isprintable()):
         errors.extend(_validate.nonstandard(text, layout, n))
     return record, errors
