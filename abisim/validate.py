@@ -14,7 +14,7 @@ from functools import lru_cache
 import attrs
 
 from abisim import codes
-from abisim.errors import FATAL, WARNING, RecordError, error
+from abisim.errors import FATAL, WARNING, RecordError, error, narrative
 from abisim.layouts import Field, Layout
 
 # The characters of each class, in one place. Class X is every printable ASCII byte,
@@ -239,7 +239,7 @@ def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
             continue
         elif any(c.islower() for c in raw):
             code = lower_case_code(f.name)
-            msg = "" if code != "PDM" else f"{f.name.upper().replace('_', ' ')} LOWER CASE NOT ALLOWED: CLASS {f.cls}"
+            msg = "" if code != "PDM" else f"{f.name.upper().replace('_', ' ')} IN LOWER CASE"
             lower = [i for i, c in enumerate(raw) if c.islower()]
             e = _err(code, f, layout, line, raw, msg)
             out.append(attrs.evolve(e, first_column=f.start + lower[0], last_column=f.start + lower[-1]))
@@ -294,8 +294,6 @@ def check_record(text: str, record, line) -> list[RecordError]:
 
 def _code_problem(f: Field, value, record):
     name = f.codes
-    if name == "pre_v7":
-        return "W30", "", WARNING
     if name == "importer_number":
         return _importer_number_problem(f, value, record)
     if name == "state":
@@ -403,6 +401,22 @@ def _rule_te(record, layout, line, text, bad):
     return out
 
 
+@lru_cache(maxsize=None)
+def _pre_v7_fields(layout: Layout) -> tuple[Field, ...]:
+    return tuple(f for f in layout.value_fields if f.codes == "pre_v7")
+
+
+def _rule_pre_v7(record, layout, line, text, bad):
+    """Ruling 18: what pre-v7 answers carry in today's filler is read, with one warning."""
+    present = [f for f in _pre_v7_fields(layout) if getattr(record, f.name) is not None]
+    if not present:
+        return []
+    first, last = present[0], present[-1]
+    said = ", ".join(f"{f.name.replace('_', ' ').upper()} {getattr(record, f.name)}" for f in present)
+    e = _err("W30", first, layout, line, text[first.slice], f"{narrative('W30')}: {said}", WARNING)
+    return [attrs.evolve(e, last_column=last.end)]
+
+
 def _rule_k1(record, layout, line, text, bad):
     # Before 2015 a K1 without a bond carried zeros in the amount; since, spaces (ruling 18).
     f = layout.field("bond_amount")
@@ -442,6 +456,8 @@ def current_reading(record, errors):
 _RECORD_RULES = {
     "K": _rule_k,
     "K1": _rule_k1,
+    "K4": _rule_pre_v7,
+    "K6": _rule_pre_v7,
     "T1": _rule_t1,
     "T2": _rule_address,
     "TC": _rule_address,

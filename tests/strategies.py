@@ -152,7 +152,8 @@ def details(draw, app: str) -> list:
         for _ in range(draw(st.integers(1, 3))):
             for _ in range(draw(st.integers(1, 2))):
                 out.append(R("K1"))
-                if draw(st.booleans()):
+                # Today's order: a K1 naming a bond has its own K2 (no W31, ruling 18).
+                if out[-1].bond_number is not None or draw(st.booleans()):
                     out.append(R("K2"))
             if draw(st.booleans()):
                 out += [R("K3"), R("K4")]
