@@ -191,3 +191,17 @@ def test_ruling_20_answer_shape():
     assert test_mode == [("T5", "2EE"), ("T4", "2EE")]
     older = [r.record_id for r in details("tr-legacy-shape.abi")]
     assert older[:4] == ["T1", "TA", "T2", "T3"]
+
+
+def test_ruling_18_user_status_and_blank_sufficiency_read_under_ki_2010_too():
+    lines = (FOLDER / "kr-pre-v7.abi").read_text().splitlines()
+    a, b, z = lines[0], lines[1], lines[-1]
+    k1 = next(l for l in lines if l.startswith("K112-3456789U1"))
+    user_k2 = lines[lines.index(k1) + 1]  # K2 ... N Y T 102626
+    name_only = next(l for l in lines if l.startswith("K2DBA"))  # 46 and 48 blank
+    its_k1 = lines[lines.index(name_only) - 1]
+    y = f"Y  3901XJ5KR{4:05d}".ljust(80)
+    t = abisim.parse("\n".join([a, b, k1, user_k2, its_k1, name_only, y, z]) + "\n", layouts="ki-2010")
+    assert t.ok, [e.located() for e in t.errors]
+    k2s = [r for r in t.records() if r.record_id == "K2"]
+    assert (k2s[0].user_status, k2s[1].sufficiency, k2s[1].name_line_2) == ("T", None, "ACME TOYS")
