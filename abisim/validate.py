@@ -286,7 +286,7 @@ def check_record(text: str, record, line) -> list[RecordError]:
         if problem:
             code, message, severity = problem
             out.append(_err(code, f, layout, line, text[f.slice], message, severity))
-    rule = _RECORD_RULES.get(layout.token)  # by terminal: TR echoes (TR_T2) have no rules
+    rule = record_rule(layout)
     if rule is not None:
         out.extend(rule(record, layout, line, text, bad_fields))
     return out
@@ -465,3 +465,8 @@ _RECORD_RULES = {
     "TE": _rule_te,
     "E1": _rule_e1,
 }
+
+
+def record_rule(layout: Layout):
+    """The record's own rule, by grammar terminal: a TR echo (TR_T2) is not the 5106's T2."""
+    return _RECORD_RULES.get(layout.token)
