@@ -104,6 +104,18 @@ def test_ruling_11_lower_case_in_a_and_an_fields_is_the_5106_condition():
     assert "X40" not in (FOLDER / "tp-lower-case-a-an.out.abi").read_text()
 
 
+def test_ruling_11_lower_case_elsewhere_is_pdm_in_the_applications_own_answer(sim):
+    from sim_helpers import rec, transmission
+    from test_ebond import new_bond
+
+    xp = transmission("XP", [rec("P1", action="A", importer_number="12-3456789C1", payment_type="D", path="C")])
+    answer = sim.submit(xp.replace(b"P1A12-3456789C1DC", b"P1A12-3456789C1dC")).decode()
+    assert "P912-3456789C13PDMPAYMENT TYPE IN LOWER CASE" in answer and "999" not in answer
+    cb = transmission("CB", new_bond()).replace(b"\n30EI ", b"\n30ei ")
+    answer = sim.submit(cb).decode()
+    assert "90RFPDM  ID TYPE IN LOWER CASE" in answer and "X40" not in answer and "999" not in answer
+
+
 def test_ruling_18_ki_2010_amounts_and_the_journal_note(store):
     from abisim.clock import fixed
     from abisim.simulator import Simulator
