@@ -56,7 +56,8 @@ def test_submitted_transmission_gives_its_answer(store, name):
     answer = sim.submit((FOLDER / f"{name}.in.abi").read_bytes())
     golden(FOLDER / f"{name}.out.abi", answer)
     t = abisim.parse(answer, layouts=layouts_of(name))
-    assert t.ok, [e.located() for e in t.errors]
+    # abisim writes the layouts it answers under exactly: not even a legacy-shape warning.
+    assert t.errors == (), [e.located() for e in t.errors]
     assert abisim.render(t) == answer
 
 
