@@ -49,6 +49,7 @@ class Context:
     port: str
     test_mode: bool
     errors: tuple[RecordError, ...]  # non-envelope errors of this block's records
+    notes: list[str] = attrs.field(factory=list, eq=False)  # what the answer could not carry (journal)
     _fatal_by_line: dict = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -100,24 +101,26 @@ class Simulator:
                 return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, refused)
         # A reject or a query changes no CBP data: answered from a read snapshot, outside
         # the writers' lock, so that a large one does not hold up the others.
+        notes: list[str] = []
         with self.store.snapshot():
             reject = _envelope_errors(transmission, self.store, filer_code, test_mode, refused)
             answer = (reject_answer(transmission, reject, self.layouts) if reject
-                      else self._answer(transmission, as_of, test_mode, filer_code)
+                      else self._answer(transmission, as_of, test_mode, filer_code, notes)
                       if _queries_only(transmission) else None)
         with self._lock:
             if answer is not None:
-                return self._journal(answer, data, as_of, sender, app)
+                return self._journal(answer, data, as_of, sender, app, notes)
             return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, refused)
 
-    def _journal(self, answer: list[Record], data: bytes, as_of, sender, app) -> bytes:
+    def _journal(self, answer: list[Record], data: bytes, as_of, sender, app, notes: list[str]) -> bytes:
         """The exchange of an answer that changed nothing, in the journal."""
         body = render(answer, newline="\n")
         with self.store.transaction(durable=False):
             exchange = self.store.journal_add(as_of=as_of, filer_code=sender, application_id=app,
                                               direction="in", body=data.decode("latin-1"))
             self.store.journal_add(as_of=as_of, filer_code=sender, application_id=_answer_app(answer),
-                                   direction="out", body=body.decode("latin-1"), exchange=exchange)
+                                   direction="out", body=body.decode("latin-1"), exchange=exchange,
+                                   note="\n".join(notes) or None)
         return body
 
     def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code, refused=False) -> bytes:
@@ -129,9 +132,10 @@ class Simulator:
                                          direction="in", body=data.decode("latin-1"))
             if test_mode:
                 conn.execute("SAVEPOINT test_mode")
+            notes: list[str] = []
             reject = _envelope_errors(transmission, self.store, filer_code, test_mode, refused)
             answer = (reject_answer(transmission, reject, self.layouts) if reject
-                      else self._answer(transmission, as_of, test_mode, filer_code))
+                      else self._answer(transmission, as_of, test_mode, filer_code, notes))
             if test_mode:
                 # Ruling 9: answered in full, nothing stored (the journal keeps the exchange).
                 conn.execute("ROLLBACK TO test_mode")
@@ -139,10 +143,12 @@ class Simulator:
             body = render(answer, newline="\n")
             store.fault("before-journal-out")
             store.journal_add(as_of=as_of, filer_code=sender, application_id=_answer_app(answer),
-                              direction="out", body=body.decode("latin-1"), exchange=exchange)
+                              direction="out", body=body.decode("latin-1"), exchange=exchange,
+                              note="\n".join(notes) or None)
         return body
 
-    def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer) -> list[Record]:
+    def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer,
+                notes: list[str] | None = None) -> list[Record]:
         """The answer of a batch whose envelope is good."""
         out: list[Record] = []
         batch = transmission.batches[0]
@@ -151,7 +157,7 @@ class Simulator:
         for block, errors in zip(batch.blocks, errors_by_block(transmission.errors, batch.blocks)):
             answer_app, rule = APPLICATIONS[block.application_id]
             ctx = Context(self.store, as_of, self.layouts, block.header.filer_code, block.header.port,
-                          test_mode, errors)
+                          test_mode, errors, notes if notes is not None else [])
             details = rule(ctx, block)
             marker = _test_mode_record(self.layouts, answer_app) if test_mode else None
             if marker is not None:
