@@ -107,18 +107,19 @@ class Simulator:
             answer = (reject_answer(transmission, reject, self.layouts) if reject
                       else self._answer(transmission, as_of, test_mode, filer_code, notes)
                       if _queries_only(transmission) else None)
+        if answer is not None:
+            body = render(answer, newline="\n")  # before the lock: only the journal rows need it
+            with self._lock:
+                return self._journal(body, _answer_app(answer), data, as_of, sender, app, notes)
         with self._lock:
-            if answer is not None:
-                return self._journal(answer, data, as_of, sender, app, notes)
             return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, refused)
 
-    def _journal(self, answer: list[Record], data: bytes, as_of, sender, app, notes: list[str]) -> bytes:
+    def _journal(self, body: bytes, answer_app, data: bytes, as_of, sender, app, notes: list[str]) -> bytes:
         """The exchange of an answer that changed nothing, in the journal."""
-        body = render(answer, newline="\n")
         with self.store.transaction(durable=False):
             exchange = self.store.journal_add(as_of=as_of, filer_code=sender, application_id=app,
                                               direction="in", body=data.decode("latin-1"))
-            self.store.journal_add(as_of=as_of, filer_code=sender, application_id=_answer_app(answer),
+            self.store.journal_add(as_of=as_of, filer_code=sender, application_id=answer_app,
                                    direction="out", body=body.decode("latin-1"), exchange=exchange,
                                    note="\n".join(notes) or None)
         return body
