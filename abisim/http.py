@@ -114,17 +114,19 @@ async def transmissions(call: Call) -> Response:
         if faults.drop_connection:
             return _Dropped()
         if faults.reject_code:
-            t = parse(data)
             code = faults.reject_code
-            answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts))
-            return _answer(call.request, answer)
-    # In a worker thread: a large transmission must not stall the event loop (and with it
-    # every other connection) while it is checked.
-    answer = await run_in_threadpool(sim.submit, data, filer_code=call.filer["filer_code"])
-    return _answer(call.request, answer)
+
+            def injected() -> bytes:
+                return render(reject_answer(parse(data), [RecordError(code, narrative(code), 1)], sim.layouts))
+            return await run_in_threadpool(_answer, call.request, injected)
+    # In a worker thread, with the answer's JSON if asked for: a large transmission must not
+    # stall the event loop (and with it every other connection) while it is checked.
+    filer = call.filer["filer_code"]
+    return await run_in_threadpool(_answer, call.request, lambda: sim.submit(data, filer_code=filer))
 
 
-def _answer(request: Request, answer: bytes) -> Response:
+def _answer(request: Request, submit) -> Response:
+    answer = submit()
     if _wants_json(request):
         return JSONResponse(_records_json(answer))
     return PlainTextResponse(answer.decode("latin-1"), media_type="text/plain; charset=latin-1")
