@@ -27,7 +27,7 @@ from starlette.routing import Route
 from abisim import fixtures
 from abisim import http_models as m
 from abisim.api import (ADMIN, FILER, PUBLIC, ROUTES, Call, Endpoint, Limits, Problem, bearer, is_admin,
-                        problem_body, read_body, route, unprocessable, validate_json, validate_query)
+                        problem_body, route, unprocessable, validate_json, validate_query)
 from abisim.errors import RecordError, narrative
 from abisim.build import for_filer, p1_records
 from abisim.simulator import Simulator, reject_answer
