@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry brings the schema from version i to i+1.
 MIGRATIONS = [
@@ -132,6 +132,12 @@ MIGRATIONS = [
 
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     """,
+    # Rulings 15 and 16: the filers a sender (service bureau) may send for, and the ports
+    # beyond its own sites where a filer may prepare remotely; comma separated, as sites.
+    """
+    ALTER TABLE filers ADD COLUMN sends_for TEXT NOT NULL DEFAULT '';
+    ALTER TABLE filers ADD COLUMN prepares_at TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 # Columns of the importers table that the 5106 carries, in order.
@@ -148,7 +154,8 @@ BOND_COLUMNS = (
     "reconciliation_rider", "usvi_rider",
 )
 PARTY_COLUMNS = ("bond_number", "importer_number", "role", "name", "add_date", "delete_date")
-FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token")
+FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token",
+                 "sends_for", "prepares_at")
 
 
 def default_path() -> str:
