@@ -206,6 +206,24 @@ async def load(call: Call) -> m.LoadAnswer:
     return m.LoadAnswer(loaded=counts)
 
 
+@route("PUT", "/v1/admin/filers/{code}", auth=ADMIN, body=m.FilerRequest, answer=m.FilerAnswer,
+       summary="Add or replace a filer (sites, password, service bureau, remote preparer ports)")
+async def put_filer(call: Call) -> m.FilerAnswer:
+    code = call.request.path_params["code"].upper()
+    if len(code) != 3:
+        raise unprocessable("a filer code has 3 characters", path="code")
+    doc = {"filer_code": code, **call.body.model_dump()}
+    store = call.sim.store
+    old = store.filer(code)
+    doc["token"] = doc["token"] or (old["token"] if old is not None and old["token"] else secrets.token_urlsafe(24))
+    try:
+        await run_in_threadpool(fixtures.load, store, {"filers": [doc]})
+    except fixtures.FixtureError as exc:
+        raise unprocessable(str(exc), path=exc.path)
+    filer = next(f for f in fixtures.export(store)["filers"] if f["filer_code"] == code)
+    return m.FilerAnswer(filer=filer)
+
+
 @route("GET", "/v1/admin/journal", auth=ADMIN, query=m.AdminJournalQuery, answer=m.JournalAnswer,
        summary="Every transmission received and answer sent")
 async def journal(call: Call) -> m.JournalAnswer:
