@@ -159,7 +159,8 @@ class OrderChecker:
     def out_of_sequence(self, token: str, line, record_id) -> list[RecordError]:
         """Skip a record that fits nowhere: X35 (X06 at the end of the input)."""
         if token == END:
-            return [error("X06", message="BATCH CONTROL MISSING - Z-RECORD", line=line)]
+            return [error("X06", message="BATCH CONTROL MISSING - Z-RECORD", line=line,
+                          first_column=1 if line is not None else None, last_column=80 if line is not None else None)]
         return [
             error("X35", line=line, first_column=1, last_column=80,
                   record_id=record_id, value=record_id,
@@ -179,7 +180,10 @@ class OrderChecker:
         inserted, stack, _after = planned
         errors = []
         previous = self.previous
+        empty_batch = inserted[:3] == _EMPTY_BLOCK and previous == "A"
         for missing in inserted:
+            if empty_batch and missing in ("OPAQUE", "Y"):
+                continue  # the block that is not there: its X03 says it
             if missing.startswith("B_"):
                 code = "X03"
             elif missing in _MISSING_CODES:
@@ -189,7 +193,7 @@ class OrderChecker:
             else:
                 code = "X37"
             before = "end of input" if token == END else record_id
-            if missing == "B_OTHER" and token == "Z":
+            if empty_batch and missing == "B_OTHER":
                 what = "THE BATCH HOLDS NO BLOCK"  # ruling 21: X03, not X06 on the Z itself
             else:
                 what = f"{_describe(missing)} expected before {before}"
@@ -200,8 +204,6 @@ class OrderChecker:
                       message=f"{error(code).message}: {what}")
             )
             previous = missing
-            if missing == "B_OTHER":
-                break  # a whole block is missing: one X03 says it
         self.stack = stack
         if token != END:
             self._advance(self.stack, token)
@@ -215,12 +217,13 @@ class OrderChecker:
         never closes its block for itself (no Y, Z or A is supplied before it), a Y never
         closes its batch, and only A and END may be preceded by a missing Z.
         """
-        if token == "Z" and self.previous == "A":
+        if token in ("Z", "A", END) and self.previous == "A":
             # A batch with no block: one X03 (the block supplied is not named further).
+            path = _EMPTY_BLOCK + (("Z",) if token != "Z" else ())
             trial = list(self.stack)
-            for t in _EMPTY_BLOCK:
+            for t in path:
                 self._advance(trial, t)
-            return _EMPTY_BLOCK, trial
+            return path, trial
         forbidden = {END, "B_REJECT"}
         if self.application != "B_OTHER":
             forbidden.add("B_OTHER")
