@@ -116,7 +116,7 @@ async def transmissions(call: Call) -> Response:
         if faults.reject_code:
             t = parse(data)
             code = faults.reject_code
-            answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts))
+            answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts, sim.as_of))
             return _answer(call.request, answer)
     # In the event loop itself: the simulator answers one transmission at a time anyway,
     # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
