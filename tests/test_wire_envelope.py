@@ -50,3 +50,25 @@ def test_answer(name, store):
     answer = sim.submit((FOLDER / f"{name}.abi").read_bytes()).decode()
     assert answer == _golden(FOLDER / f"{name}.out.abi", answer)
     assert abisim.parse(answer.encode()).ok
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_streaming_finds_what_parse_finds(name):
+    path = FOLDER / f"{name}.abi"
+    lenient = "lenient" in name
+    found = sorted((e.code, e.line) for e in abisim.parse(path, lenient=lenient).errors)
+    streamed = sorted((e.code, e.line) for _, errors in abisim.transmission.scan(str(path), lenient=lenient)
+                      for e in errors)
+    assert streamed == found
+
+
+@pytest.mark.parametrize("name", ["legacy-numbers-ki", "known-application-ae-x13", "preparer-unknown-x28"])
+def test_every_framing_answers_alike(name, store):
+    # Ruling 22: CR/LF, LF and records with no separator give the same answer.
+    from abisim.clock import fixed
+    from conftest import AS_OF
+
+    sim = Simulator(store, fixed(AS_OF))
+    lf = (FOLDER / f"{name}.abi").read_bytes()
+    answers = {sim.submit(data) for data in (lf, lf.replace(b"\n", b"\r\n"), lf.replace(b"\n", b""))}
+    assert answers == {(FOLDER / f"{name}.out.abi").read_bytes()}
