@@ -347,10 +347,13 @@ def _block_of(blocks, e: RecordError) -> int | None:
         if first is None:
             continue
         if last is None:
-            # No Y: the block runs to the next block; its missing Y (X05) is its own problem.
+            # No Y: the block runs to the next block; its missing Y (X05, reported on the
+            # record that came instead) is its own problem.
             following = blocks[n + 1].header.line if n + 1 < len(blocks) else None
-            if first <= e.line and (following is None or e.line < following) and (
-                    e.code == "X05" or e.record_id not in ("A", "Z")):
+            if e.code == "X05":
+                if first < e.line and (following is None or e.line <= following):
+                    return n
+            elif first <= e.line and (following is None or e.line < following) and e.record_id not in ("A", "Z"):
                 return n
         elif first <= e.line <= last:
             return n

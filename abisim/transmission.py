@@ -436,11 +436,11 @@ class _Builder:
         if rid == "K" and self.batch is not None:
             self.batch["queries"] += 1
             if self.batch["queries"] > 1:
-                self.errors.append(error("X41", line=rec.line, first_column=1, last_column=1, record_id="K"))
+                self.errors.append(error("X41", line=rec.line, first_column=1, last_column=80, record_id="K"))
         elif rid == "P1":
             block["p1"] += 1
             if block["p1"] == MAX_P1_PER_BLOCK + 1:
-                self.errors.append(error("X36", line=rec.line, first_column=1, last_column=2, record_id="P1",
+                self.errors.append(error("X36", line=rec.line, first_column=1, last_column=80, record_id="P1",
                                          message=f"LOOP EXCEEDED: MORE THAN {MAX_P1_PER_BLOCK} P1 RECORDS"))
         elif rid in _KR_DETAILS:
             self._pair_bond(block, rec, rid)

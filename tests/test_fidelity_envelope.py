@@ -134,3 +134,12 @@ def test_a_missing_record_is_named_from_the_batchs_own_application():
     t = abisim.parse(_text([A, K, Y, Z]))
     assert all("P9" not in e.message and "K1" not in e.message for e in t.errors)
     assert all((e.first_column, e.last_column) == (1, 80) for e in t.errors)
+
+
+def test_a_second_query_is_a_whole_record_problem_of_its_block(sim):
+    lines = _lines(sim.submit(_text([A, B, K, B, K, Y, Z]).encode()))
+    # The first block lacks its Y (X05, its own problem); the second holds the second K.
+    assert [line[:36].rstrip() for line in lines[2:8]] == [
+        "X0 BLOCK  000001 REF ID: 3901 XJ5", "X1 FX05   BLOCK CONTROL MISSING - Y-",
+        "X0 BLOCK  000002 REF ID: 3901 XJ5", "X0 TRNACT 000001 REF ID: 0000005 00",
+        "X1 FX41   MULTIPLE QUERIES IN BATCH", "X1RF999   BATCH REJECTED"]
