@@ -57,6 +57,15 @@ def _number(value, path: str) -> str:
     return value.rstrip(" ")
 
 
+def _email(value, path: str) -> str | None:
+    from abisim.mail.addresses import is_address
+
+    _str(value, path, max_length=200)
+    if value is not None and not is_address(value):
+        raise FixtureError(path, f"not an e-mail address: {value!r}")
+    return value
+
+
 def _bool(value, path: str, default: bool = False) -> int:
     if value is None:
         return int(default)
@@ -96,7 +105,7 @@ def check(doc: Any) -> dict:
     for i, f in enumerate(doc.get("filers", [])):
         p = f"filers[{i}]"
         _known_keys(f, p, ("filer_code", "name", "sites", "password", "ace_portal_account", "applications",
-                           "token"))
+                           "token", "email"))
         sites = f.get("sites", [])
         apps = f.get("applications", [])
         if not isinstance(sites, list) or not all(isinstance(s, str) and len(s) == 4 for s in sites):
@@ -108,7 +117,8 @@ def check(doc: Any) -> dict:
             name=_str(f.get("name"), f"{p}.name") or "",
             sites=",".join(sites), password=_str(f.get("password"), f"{p}.password", max_length=6) or "",
             ace_portal_account=_bool(f.get("ace_portal_account"), f"{p}.ace_portal_account"),
-            applications=",".join(apps), token=_str(f.get("token"), f"{p}.token")))
+            applications=",".join(apps), token=_str(f.get("token"), f"{p}.token"),
+            email=_email(f.get("email"), f"{p}.email")))
     for i, s in enumerate(doc.get("sureties", [])):
         p = f"sureties[{i}]"
         _known_keys(s, p, ("surety_code", "name"))
@@ -130,6 +140,8 @@ def check(doc: Any) -> dict:
         if not row["name"]:
             raise FixtureError(f"{p}.name", "missing")
         row["ctpat"] = _bool(m.get("ctpat"), f"{p}.ctpat")
+        if row["ctpat"] and row["ace_account"] == "none":
+            row["ace_account"] = "non-portal"  # ruling 31: C-TPAT importers are ACE accounts from the start
         tp = m.get("tp_records")
         if tp is not None and (not isinstance(tp, list) or not all(isinstance(x, str) and len(x) == 80 for x in tp)):
             raise FixtureError(f"{p}.tp_records", "a list of 80-character 5106 records")
@@ -232,7 +244,8 @@ def export(store: Store) -> dict:
         _prune(dict(filer_code=f["filer_code"], name=f["name"] or None,
                     sites=[s for s in f["sites"].split(",") if s], password=f["password"] or None,
                     ace_portal_account=bool(f["ace_portal_account"]),
-                    applications=[a for a in f["applications"].split(",") if a], token=f["token"]))
+                    applications=[a for a in f["applications"].split(",") if a], token=f["token"],
+                    email=f["email"]))
         for f in conn.execute("SELECT * FROM filers ORDER BY filer_code")]
     doc["sureties"] = [dict(surety_code=s["surety_code"], name=s["name"])
                        for s in conn.execute("SELECT * FROM sureties ORDER BY surety_code")]

@@ -194,10 +194,9 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
         conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
         if conditions:
             raise Problem(422, "Unprocessable Entity", "CBP rejected the batch", conditions=conditions)
-        return JSONResponse({"outcomes": [
-            {"importer_number": p.importer_number, "result": p.result, "condition_code": p.condition_code,
-             "narrative": p.narrative, "switch_filer": p.switch_filer,
-             "switch_date": p.switch_date.isoformat() if p.switch_date else None} for p in details]})
+        from abisim.rules.pms import outcomes_of
+
+        return JSONResponse({"outcomes": [o.to_json() for o in outcomes_of(details)]})
 
     async def notifications(request: Request) -> Response:
         filer = await filer_of(request)

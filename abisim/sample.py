@@ -26,6 +26,12 @@ FILERS = [
     dict(filer_code="NP1", name="SAMPLE BROKER NO PORTAL", sites=["3001"], password="PASS03",
          ace_portal_account=False, token="np1-sample-token"),
 ]
+# Ruling 24: each filer's e-mail address (SB1 gets its address where the sample has SB1).
+FILER_EMAILS = {"XJ5": "abi@xj5.example.com", "SV9": "abi@sv9.example.com", "NP1": "abi@np1.example.com",
+                "SB1": "abi@sb1.example.com"}
+for _filer in FILERS:
+    if _filer["filer_code"] in FILER_EMAILS:
+        _filer["email"] = FILER_EMAILS[_filer["filer_code"]]
 SITES = {f["filer_code"]: f["sites"][0] for f in FILERS}
 PASSWORDS = {f["filer_code"]: f["password"] for f in FILERS}
 

@@ -14,6 +14,7 @@ from tests.conftest import AS_OF
 def activate(sim, number, filer="XJ5", path="N", payment="D"):
     p9s = details(sim.submit(transmission("XP", [rec("P1", action="A", importer_number=number, payment_type=payment,
                                                      path=path)], filer)))
+    p9s = [r for r in p9s if r.record_id == "P9"]  # a P02 refusal is followed by its P8 findings
     assert len(p9s) == 1
     return p9s[0]
 
@@ -78,8 +79,12 @@ def test_comparator_agrees_before_and_after_the_rider(sim, store):
 def test_second_broker_is_told_the_switch_is_already_set(sim, store):
     activate(sim, "12-345678900", filer="XJ5")
     p9 = activate(sim, "12-345678900", filer="SV9", payment="C")
-    assert outcome(p9) == (2, None) and (p9.switch_filer, p9.switch_date) == ("XJ5", AS_OF)
-    assert store.notifications("SV9")[-1]["kind"] == "pms-already-set"
+    # ruling 30: the date, never the other broker's filer code
+    assert outcome(p9) == (2, None) and (p9.switch_filer, p9.switch_date) == (None, AS_OF)
+    note = store.notifications("SV9")[-1]
+    assert note["kind"] == "pms-already-set" and "XJ5" not in note["text"]
+    again = activate(sim, "12-345678900", filer="XJ5")
+    assert outcome(again) == (2, None) and again.switch_filer == "XJ5"  # the holder itself is told
     assert store.pms_switch("12-345678900")["payment_type"] == "D"
 
 
