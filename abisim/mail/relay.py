@@ -49,7 +49,9 @@ class Deliverer:
         recipients = [a for a in row["recipients"].split(",") if a]
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-                smtp.sendmail(row["sender"], recipients, row["raw"].encode("utf-8"))
+                # SMTP lines end in CR LF (the outbox keeps the message with LF)
+                data = row["raw"].replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+                smtp.sendmail(row["sender"], recipients, data)
         except (OSError, smtplib.SMTPException) as exc:
             return f"{type(exc).__name__}: {exc}"
         return None
