@@ -119,6 +119,10 @@ def check(doc: Any) -> dict:
             ace_portal_account=_bool(f.get("ace_portal_account"), f"{p}.ace_portal_account"),
             applications=",".join(apps), token=_str(f.get("token"), f"{p}.token"),
             email=_email(f.get("email"), f"{p}.email")))
+    emails = [f["email"].lower() for f in rows["filers"] if f["email"]]
+    for i, f in enumerate(rows["filers"]):
+        if f["email"] and emails.count(f["email"].lower()) > 1:
+            raise FixtureError(f"filers[{i}].email", f"{f['email']} is the address of another filer too")
     for i, s in enumerate(doc.get("sureties", [])):
         p = f"sureties[{i}]"
         _known_keys(s, p, ("surety_code", "name"))
