@@ -81,9 +81,7 @@ def test_exactly_one_switch_per_importer_mixing_email_and_http(tmp_path):
     """Two servers over one database file (so SQLite, not one process's lock, decides); each
     broker sends half its requests by e-mail and half over HTTP, to both servers."""
     import random
-    import sys
     from concurrent.futures import ThreadPoolExecutor
-    from pathlib import Path
 
     import httpx
 
@@ -91,8 +89,6 @@ def test_exactly_one_switch_per_importer_mixing_email_and_http(tmp_path):
     from abisim.mail import outbox
     from abisim.server import Server
     from abisim.simulator import Simulator
-
-    sys.path.insert(0, str(Path(__file__).parent))
     from mail_helpers import parse, request, send
 
     numbers = IMPORTERS[:10]
