@@ -148,7 +148,7 @@ async def bonds(call: Call) -> m.BondsAnswer:
        summary="Periodic Monthly Statement activation request (an XP transmission)", problems=(413,))
 async def activations(call: Call) -> m.ActivationAnswer:
     from abisim.http_pms import activation_details
-    from abisim.rules.pms import outcomes_of
+    from abisim.rules.pms import outcomes_of, with_five106_judged
 
     sim, req, filer = call.sim, call.body, call.filer["filer_code"]
     details_in = activation_details(req, sim.layouts)
@@ -158,7 +158,9 @@ async def activations(call: Call) -> m.ActivationAnswer:
     conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
     if conditions:
         raise unprocessable("CBP rejected the batch", conditions=conditions)
-    return m.ActivationAnswer(outcomes=[m.Outcome(**o.to_json()) for o in outcomes_of(details)])
+    attached = {n.upper() for n in (req.five106 or {})}
+    outcomes = with_five106_judged(outcomes_of(details), req.ctpat, attached)
+    return m.ActivationAnswer(outcomes=[m.Outcome(**o.to_json()) for o in outcomes])
 
 
 @route("GET", "/v1/notifications", auth=FILER, answer=m.NotificationsAnswer,

@@ -32,10 +32,12 @@ def test_p02_judges_the_five106_in_the_body(abisim_server, client):
                                          "bond_value": "100 MAIN ST"}]
     right = five106_text("12-345678900").decode("latin-1")
     [done] = activate(client, abisim_server, {"importers": ["12-345678900"], "five106": {"12-345678900": right}})
-    assert done["result"] == 1 and done["discrepancies"] == []
+    assert done["result"] == 1 and done["discrepancies"] == [] and done["five106"] == "attached"
 
 
 def test_without_a_five106_the_one_on_file_is_compared_and_said(abisim_server, client):
+    [done] = activate(client, abisim_server, {"importers": ["12-345678900"]})
+    assert (done["result"], done["five106"]) == (1, "on file")
     [refused] = activate(client, abisim_server, {"importers": ["12-3456789A1"]})
     assert refused["five106"] == "on file" and refused["narrative"] == "5106 ON FILE INCONSISTENT WITH BOND DATA"
     assert [d["code"] for d in refused["discrepancies"]] == ["D04"]

@@ -225,3 +225,50 @@ def test_relay_down_loses_no_answer(tmp_path):
 def test_sample_filers_have_the_addresses_of_ruling_24(store):
     assert {f["filer_code"]: store.filer(f["filer_code"])["email"] for f in sample.FILERS} == {
         "XJ5": "abi@xj5.example.com", "SV9": "abi@sv9.example.com", "NP1": "abi@np1.example.com"}
+
+
+def test_serve_prints_the_smtp_port_it_got(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "serve.sqlite3")
+    proc = subprocess.Popen([sys.executable, "-m", "abisim.cli", "serve", "--db", db, "--sample", "--port", "0",
+                             "--smtp-port", "0", "--as-of", AS_OF.isoformat()],
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in proc.stdout:  # ends (and the test fails below) if the server dies
+            if "SMTP on" in line:
+                port = int(line.rsplit(":", 1)[1])
+                break
+        else:
+            pytest.fail("abisim serve printed no SMTP port")
+        assert port != 0
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+            assert smtp.noop()[0] == 250
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_the_mail_command_shows_the_outbox(tmp_path):
+    from click.testing import CliRunner
+
+    from abisim.cli import main
+    from abisim.mail.handling import MailDesk
+
+    harness = Harness(tmp_path / "cli-mail.sqlite3", AS_OF)
+    msg = request("12-3456789C1", attachments=[("ctpat.pdf", b"%PDF")])
+    received = MailDesk(harness.simulator).receive(msg.as_bytes(), "abi@xj5.example.com", [PMS])
+    assert len(received.answer_ids) == 1
+    db = ["--db", str(harness.store.path)]
+    listed = CliRunner().invoke(main, ["mail", "--filer", "XJ5", *db])
+    assert "Activation Request: 1 set, 0 already set, 0 refused" in listed.output and "[kept]" in listed.output
+    raw = CliRunner().invoke(main, ["mail", "--filer", "XJ5", "--raw", *db]).output
+    assert parse(raw)["In-Reply-To"] == msg["Message-ID"]
+    assert CliRunner().invoke(main, ["mail", "--filer", "SV9", *db]).output == ""
+    got = CliRunner().invoke(main, ["mail", "--received", "--json", *db]).output
+    assert json.loads(got)["sender"] == "abi@xj5.example.com"
+    assert CliRunner().invoke(main, ["serve", "--mail-relay", "nowhere", *db]).exit_code == 2
+    harness.close()

@@ -32,9 +32,11 @@ def register(main: click.Group) -> None:
 
         Exit 0 when every switch is set (now or already), 1 when any request was refused.
         """
+        from abisim.rules.pms import with_five106_judged
+
         attached = _read_5106s(five106, importers) if five106 else {}
-        outcomes = _submit(db, as_of, filer, importers, action="A", payment_type=payment, ctpat=ctpat,
-                           five106s=attached)
+        outcomes = with_five106_judged(_submit(db, as_of, filer, importers, action="A", payment_type=payment,
+                                               ctpat=ctpat, five106s=attached), ctpat, attached)
         status = EXIT_OK
         for outcome in outcomes:
             _show(outcome, as_json)
@@ -123,5 +125,7 @@ def _show(o, as_json: bool) -> None:
     elif o.switch_filer:
         line += f"  (filer {o.switch_filer} on {o.switch_date.isoformat() if o.switch_date else '?'})"
     click.echo(line)
+    if o.five106:
+        click.echo(f"    5106 compared: {o.five106}")
     for f in o.findings:
         click.echo(f"    {f.code} {f.field}: 5106 {f.tp.value!r}, bond data {f.bond.value!r}")

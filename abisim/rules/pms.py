@@ -291,3 +291,12 @@ def outcomes_of(details) -> list[Outcome]:
                 out[-1] = attrs.evolve(out[-1], findings=out[-1].findings + (finding,))
                 pending = {}
     return out
+
+
+def with_five106_judged(outcomes, ctpat: bool, attached) -> list[Outcome]:
+    """Say which 5106 P02 judged for requests that passed it (the P9 of a set switch does not
+    tell): path N only; the broker's when it sent one for the number, else the one on file."""
+    if ctpat:
+        return list(outcomes)
+    return [attrs.evolve(o, five106=FIVE106_ATTACHED if o.importer_number in attached else FIVE106_ON_FILE)
+            if o.result in (RESULT_SET, RESULT_ALREADY_SET) and o.five106 is None else o for o in outcomes]
