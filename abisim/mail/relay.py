@@ -72,5 +72,8 @@ class Deliverer:
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
-            _delivered, failed = await self._loop.run_in_executor(None, self.deliver_once)
+            try:
+                _delivered, failed = await self._loop.run_in_executor(None, self.deliver_once)
+            except Exception:  # the database was busy or gone: try again later, never stop
+                failed = 1
             wait = None if not failed else min(self.max_wait, (wait or self.first_wait / 2) * 2)
