@@ -52,6 +52,16 @@ class MailRequest:
         return "C" if self.ctpat_letter else "N"
 
 
+def one_line(value) -> str:
+    """A header's text on one line: a decoded header may hold line breaks, which no answer's
+    header may."""
+    try:
+        text = str(value)
+    except Exception:  # a header the parser could not make sense of
+        return ""
+    return " ".join(text.split())
+
+
 def numbers_in(text: str) -> list[str]:
     out: list[str] = []
     for m in _NUMBER.finditer(text):
@@ -134,6 +144,7 @@ def read(msg: EmailMessage, envelope_from: str | None = None) -> MailRequest:
             scans.update(n for n in numbers if _alnum(n) in key)
     return MailRequest(
         sender=sender, recipients=tuple(addresses_in(*msg.get_all("To", []), *msg.get_all("Cc", []))),
-        subject=str(msg.get("Subject", "")), message_id=msg.get("Message-ID"), numbers=tuple(numbers),
+        subject=one_line(msg.get("Subject", "")), message_id=one_line(msg.get("Message-ID", "")) or None,
+        numbers=tuple(numbers),
         ctpat_letter=ctpat, five106s=five106s, scans=frozenset(scans), has_note=NOTE in " ".join(text.lower().split()),
         payment_type="C" if _ACH_CREDIT.search(text) else "D")
