@@ -12,7 +12,7 @@ import datetime as dt
 import attrs
 
 from abisim import codes
-from abisim.compare import Comparison, Finding
+from abisim.compare import DISCREPANCY, Comparison, Finding, Side
 from abisim.errors import PMS_CODES
 from abisim.layouts import layout_set
 from abisim.records import Record, make
@@ -158,12 +158,6 @@ def _check(store: Store, filer_code: str, importer_number: str, payment_type: st
     return _Verdict(None if comparison.consistent else "P02", which, comparison)
 
 
-def refusal(store: Store, filer_code: str, importer_number: str, payment_type: str | None, path: str | None,
-            as_of: dt.date) -> str | None:
-    """The code of the first check that fails for an XP request without a 5106, or None."""
-    return _check(store, filer_code, importer_number, payment_type, path, as_of, None, False, False).code
-
-
 def activate(store: Store, filer_code: str, importer_number: str, payment_type: str | None,
              path: str | None, as_of: dt.date, *, five106=None, scan: bool = False,
              require_5106: bool = False) -> Outcome:
@@ -188,7 +182,7 @@ def activate(store: Store, filer_code: str, importer_number: str, payment_type: 
         holder, since = switch["filer_code"], date_of(switch["set_date"])
         if not won:
             # Ruling 30: the date, and the holder only to the holder itself.
-            by = f" BY YOU" if holder == filer_code else ""
+            by = " BY YOU" if holder == filer_code else ""
             store.notify(filer_code, filer_code, "pms-already-set", importer_number,
                          f"PMS SWITCH FOR {importer_number} ALREADY SET{by} ON {since.isoformat()}", as_of)
             return Outcome(importer_number, RESULT_ALREADY_SET, None, "PMS SWITCH ALREADY SET",
@@ -269,8 +263,6 @@ def p8_records(ls, o: Outcome) -> list[Record]:
 
 def outcomes_of(details) -> list[Outcome]:
     """XQ answer records back into outcomes (P9, with its P8 findings) for the CLI and HTTP."""
-    from abisim.compare import DISCREPANCY, Side
-
     out: list[Outcome] = []
     pending: dict = {}
     for r in details:
