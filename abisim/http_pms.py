@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from abisim.api import ADMIN, FILER, PUBLIC, Call, Problem, route, unprocessable
-from abisim.http_models import Answer, Body, ImporterNumber, Query
+from abisim.http_models import Answer, Body, Query
 
 
 # -- models
