@@ -119,10 +119,11 @@ def check(doc: Any) -> dict:
             ace_portal_account=_bool(f.get("ace_portal_account"), f"{p}.ace_portal_account"),
             applications=",".join(apps), token=_str(f.get("token"), f"{p}.token"),
             email=_email(f.get("email"), f"{p}.email")))
-    emails = [f["email"].lower() for f in rows["filers"] if f["email"]]
+    seen: set[str] = set()
     for i, f in enumerate(rows["filers"]):
-        if f["email"] and emails.count(f["email"].lower()) > 1:
-            raise FixtureError(f"filers[{i}].email", f"{f['email']} is the address of another filer too")
+        if f["email"] and f["email"].lower() in seen:
+            raise FixtureError(f"filers[{i}].email", f"{f['email']} is the address of an earlier filer too")
+        seen.add((f["email"] or "").lower())
     for i, s in enumerate(doc.get("sureties", [])):
         p = f"sureties[{i}]"
         _known_keys(s, p, ("surety_code", "name"))
@@ -220,6 +221,11 @@ def load(store: Store, doc: dict | str) -> dict[str, int]:
             raise FixtureError(f"line {exc.lineno} column {exc.colno}", exc.msg)
     rows = check(doc)
     with store.transaction() as conn:
+        codes = {f["filer_code"] for f in rows["filers"]}
+        for i, f in enumerate(rows["filers"]):
+            other = store.filer_by_email(f["email"]) if f["email"] else None
+            if other is not None and other["filer_code"] not in codes:
+                raise FixtureError(f"filers[{i}].email", f"{f['email']} is filer {other['filer_code']}'s address")
         for f in rows["filers"]:
             store.put_filer(f)
         for s in rows["sureties"]:
