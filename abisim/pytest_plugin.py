@@ -2,7 +2,8 @@
 
 Fixtures:
 - ``abisim``: an in-process :class:`abisim.testing.Harness` on a temporary database with
-  the sample data, fresh for each test, at a fixed as-of date (``--abisim-as-of``).
+  the sample data, fresh for each test, at a fixed as-of date (``--abisim-as-of``);
+  ``abisim.send_mail(message)`` hands an e-mail to CBP's mailboxes without a socket.
 - ``abisim_server``: a live HTTP server (and raw TCP and SMTP listeners) on free 127.0.0.1
   ports over such a database, fresh for each test, stopped at its end: ``.url``,
   ``.tcp_port``, ``.smtp_port`` (CBP's PMS mailboxes, docs/pms.md), ``.admin_token``,

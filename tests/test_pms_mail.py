@@ -272,3 +272,9 @@ def test_the_mail_command_shows_the_outbox(tmp_path):
     assert json.loads(got)["sender"] == "abi@xj5.example.com"
     assert CliRunner().invoke(main, ["serve", "--mail-relay", "nowhere", *db]).exit_code == 2
     harness.close()
+
+
+def test_the_in_process_harness_takes_mail_too(abisim):
+    [answer] = abisim.send_mail(request("12-3456789C1", attachments=[("ctpat.pdf", b"%PDF")]))
+    assert answer["Subject"] == "Activation Request: 1 set, 0 already set, 0 refused"
+    assert abisim.send_mail(request("12-3456789C1", to="someone@elsewhere.example")) == []
