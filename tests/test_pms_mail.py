@@ -106,10 +106,11 @@ def test_scanned_5106_compares_the_5106_on_file_and_says_so(cbp):
 
 
 def test_no_5106_is_p08(cbp):
-    msg = request("12-345678900", cc=[MANAGER])
+    msg = request("12-345678900", cc=[MANAGER], attachments=[("notes.txt", b"please hurry")])
     send(cbp.smtp_port, msg)
     answer, _ = answer_to(cbp, msg)
     assert "12-345678900  refused  P08  5106 NOT ATTACHED" in lines(answer)
+    assert "the attachment 'notes.txt' holds no 5106 (T1) for any IR number listed" in lines(answer)
     assert json_copy(answer)["outcomes"][0]["condition_code"] == "P08"
 
 

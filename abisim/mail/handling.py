@@ -95,6 +95,8 @@ class MailDesk:
         if not request.has_note:
             warnings.append("the request does not carry the note \"Periodic Monthly Statement Activation\"; "
                             "it was processed anyway.")
+        for name in request.unread:
+            warnings.append(f"the attachment {name!r} holds no 5106 (T1) for any IR number listed.")
         for number in request.numbers:
             outcome = pms.activate(store, code, number, request.payment_type, request.path, as_of,
                                    five106=request.five106s.get(number), scan=number in request.scans,

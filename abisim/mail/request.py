@@ -42,6 +42,7 @@ class MailRequest:
     scans: frozenset  # numbers with a scanned 5106 attached
     has_note: bool  # the body carries "Periodic Monthly Statement Activation"
     payment_type: str  # "C" when the body asks for ACH credit, else "D" (ACH debit)
+    unread: tuple[str, ...] = ()  # text attachments holding no 5106 for any number listed
 
     @property
     def subject_ok(self) -> bool:
@@ -131,14 +132,17 @@ def read(msg: EmailMessage, envelope_from: str | None = None) -> MailRequest:
     sender = senders[0] if senders else normal(envelope_from or "")
     text = body_text(msg)
     numbers = numbers_in(text)
-    ctpat, five106s, scans = False, {}, set()
+    ctpat, five106s, scans, unread = False, {}, set(), []
     for name, data in attachments(msg):
         lower = name.lower()
         if is_ctpat_letter(name):
             ctpat = True
         elif lower.endswith(TEXT_SUFFIXES):
-            for number, group in read_5106s(data, numbers).items():
+            found = read_5106s(data, numbers)
+            for number, group in found.items():
                 five106s.setdefault(number, group)
+            if not found:
+                unread.append(one_line(name))
         elif lower.endswith(SCAN_SUFFIXES):
             key = _alnum(name)
             scans.update(n for n in numbers if _alnum(n) in key)
@@ -147,4 +151,4 @@ def read(msg: EmailMessage, envelope_from: str | None = None) -> MailRequest:
         subject=one_line(msg.get("Subject", "")), message_id=one_line(msg.get("Message-ID", "")) or None,
         numbers=tuple(numbers),
         ctpat_letter=ctpat, five106s=five106s, scans=frozenset(scans), has_note=NOTE in " ".join(text.lower().split()),
-        payment_type="C" if _ACH_CREDIT.search(text) else "D")
+        payment_type="C" if _ACH_CREDIT.search(text) else "D", unread=tuple(unread))
