@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import threading
 from email import policy
 from typing import Callable
 
@@ -45,10 +44,10 @@ class MailDesk:
         self.store = sim.store
         self.queue = queue  # answers wait for a relay
         self.on_answer = on_answer
-        self.lock = getattr(sim, "lock", None) or threading.Lock()
+        self.lock = sim.lock
 
-    def receive(self, data: bytes, envelope_from: str | None, rcpt_tos, *, auth_filer: str | None = None
-                ) -> Received:
+    def receive(self, data: bytes, envelope_from: str | None, rcpt_tos) -> Received:
+        """One message as the listener accepted it (SMTP AUTH, if any, already checked)."""
         msg = email.message_from_bytes(data, policy=policy.default)
         rcpts = [normal(r) for r in rcpt_tos]
         request = read(msg, envelope_from)

@@ -43,8 +43,7 @@ class Handler:
             if not senders or row is None or (row["email"] or "").lower() != senders[0]:
                 return "550 5.7.1 From is not the address of the authenticated filer"
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, lambda: self.desk.receive(data, envelope.mail_from, envelope.rcpt_tos,
-                                                                   auth_filer=auth_filer))
+        await loop.run_in_executor(None, self.desk.receive, data, envelope.mail_from, envelope.rcpt_tos)
         return "250 OK: received by CBP"
 
 
