@@ -279,3 +279,13 @@ def test_the_in_process_harness_takes_mail_too(abisim):
     [answer] = abisim.send_mail(request("12-3456789C1", attachments=[("ctpat.pdf", b"%PDF")]))
     assert answer["Subject"] == "Activation Request: 1 set, 0 already set, 0 refused"
     assert abisim.send_mail(request("12-3456789C1", to="someone@elsewhere.example")) == []
+
+
+def test_the_sample_request_in_samples_mail(abisim):
+    from pathlib import Path
+
+    eml = Path(__file__).resolve().parent.parent / "samples" / "mail" / "activation-request.eml"
+    [answer] = abisim.send_mail(parse(eml.read_bytes()))
+    assert answer["Subject"] == "Activation Request: 1 set, 0 already set, 0 refused"
+    assert answer["In-Reply-To"] == "<activation-request-1@xj5.example.com>" and answer["Cc"] == MANAGER
+    assert "Notes:" not in lines(answer)
