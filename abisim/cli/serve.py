@@ -1,4 +1,5 @@
-"""``abisim serve``: HTTP (and raw TCP) on loopback for test harnesses in any language."""
+"""``abisim serve``: HTTP (and raw TCP, and SMTP for PMS e-mail) on loopback for test
+harnesses in any language."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def register(main: click.Group) -> None:
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, smtp_port, smtp_require_auth, mail_relay, sample,
               lenient, as_of):
-        """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP."""
+        """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
+        --smtp-port CBP's PMS mailboxes (docs/pms.md)."""
         from abisim import fixtures
         from abisim import sample as sample_data
         from abisim.clock import Clock
