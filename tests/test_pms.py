@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from abisim.rules.bond_team import RiderError, apply_rider
 from abisim.rules.pms import eligible_for_pms
@@ -219,3 +221,31 @@ def test_an_importer_without_5106_records_is_judged_on_its_importer_file(sim, st
     store.update_importer("12-345678900", tp_records=None)
     p9 = activate(sim, "12-345678900")
     assert (p9.result, p9.condition_code) == (1, None)
+
+
+_value = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=32)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["D02", "D04", "D05", "D06"]),
+                          st.sampled_from(["importer_name", "mail_address_1", "mail_postal_code",
+                                           "physical_postal_code"]),
+                          st.one_of(st.none(), _value), st.one_of(st.none(), _value)), max_size=5))
+def test_p8_findings_survive_the_wire(found):
+    """P02's findings written as P8 records read back as the same code, field and values."""
+    import abisim
+    from abisim.compare import DISCREPANCY, Finding, Side
+    from abisim.layouts import layout_set
+    from abisim.rules.pms import RESULT_REFUSED, Outcome, outcomes_of, p8_records, p9
+    from abisim.sample import envelope
+
+    ls = layout_set()
+    findings = tuple(Finding(code, DISCREPANCY, field, "", Side(a, "T1", (48, 79)), Side(b, "K3", (3, 34)))
+                     for code, field, a, b in found)
+    outcome = Outcome("12-345678900", RESULT_REFUSED, "P02", "5106 DATA INCONSISTENT WITH BOND DATA",
+                      findings=findings)
+    answer = abisim.parse(abisim.render(envelope("XQ", [p9(ls, outcome), *p8_records(ls, outcome)])))
+    assert answer.ok, [e.located() for e in answer.errors]
+    [back] = outcomes_of([r for b in answer.blocks for r in b.details])
+    assert [(f.code, f.field, f.tp.value, f.bond.value) for f in back.findings] == \
+        [(c, f, a, b) for c, f, a, b in found]
