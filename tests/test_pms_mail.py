@@ -225,7 +225,8 @@ def test_relay_down_loses_no_answer(tmp_path):
 
 def test_sample_filers_have_the_addresses_of_ruling_24(store):
     assert {f["filer_code"]: store.filer(f["filer_code"])["email"] for f in sample.FILERS} == {
-        "XJ5": "abi@xj5.example.com", "SV9": "abi@sv9.example.com", "NP1": "abi@np1.example.com"}
+        "XJ5": "abi@xj5.example.com", "SV9": "abi@sv9.example.com", "NP1": "abi@np1.example.com",
+        "SB1": "abi@sb1.example.com"}
 
 
 def test_serve_prints_the_smtp_port_it_got(tmp_path):
