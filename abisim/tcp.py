@@ -118,7 +118,7 @@ def too_large_answer(sim: Simulator, first_record: bytes | None, limit: int) -> 
     """The reject batch for a transmission over the size limit (its A mirrored if read)."""
     t = parse(first_record + b"\n" if first_record else b"", layouts=sim.layouts)
     error = RecordError("S01", f"{narrative('S01')} ({limit} BYTES)", 1)
-    return render(reject_answer(t, [error], sim.layouts), newline="\n")
+    return render(reject_answer(t, [error], sim.layouts, sim.as_of), newline="\n")
 
 
 async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0,

@@ -7,7 +7,7 @@
    shows as a flat cost per error.
 2. Another client's KI while the worst input within the limits is checked: `abisim serve`
    (default limits) in its own process; one client sends 1 MiB KI transmissions full of
-   errors with a wrong password over TCP, back to back; another sends one-number KIs over
+   errors (each reported in the answer) over TCP, back to back; another sends one-number KIs over
    TCP and over HTTP and times each answer. Also the same KIs with no hostile client.
 """
 
@@ -91,7 +91,7 @@ def latencies(http_port: int, tcp_port: int, seconds: float) -> dict:
 
 
 def hostile(tcp_port: int, stop: threading.Event, count: list) -> None:
-    worst = ki_with_errors(MAX // 81 - 10, b"WRONG1")
+    worst = ki_with_errors(MAX // 81 - 10)  # every error reported: the costliest answer
     with socket.create_connection(("127.0.0.1", tcp_port)) as s:
         while not stop.is_set():
             s.sendall(worst)

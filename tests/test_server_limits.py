@@ -55,11 +55,12 @@ def read_answer(s: socket.socket) -> bytes:
     return buf
 
 
-def worst_ki(size: int) -> bytes:
-    """A KI full of blank records with a wrong password: the costliest input we know of."""
+def worst_ki(size: int, password: bytes = b"PASS01") -> bytes:
+    """A KI full of blank records, each an error reported in the answer: the costliest
+    input we know of."""
     lines = KI.split(b"\n")
     n = size // 81 - len(lines)
-    return b"\n".join([lines[0].replace(b"PASS01", b"WRONG1"), lines[1], *[b" " * 80] * n, *lines[3:]])
+    return b"\n".join([lines[0].replace(b"PASS01", password), lines[1], *[b" " * 80] * n, *lines[3:]])
 
 
 # -- TCP framing at the end of a stream (finding 7)
@@ -92,7 +93,7 @@ def test_half_close_after_whole_transmissions_answers_them_all(sim):
 def test_a_transmission_over_the_size_limit_is_refused_and_the_connection_closed(sim):
     limit = 16 * 1024
     with serving(sim, tcp_limits=TcpLimits(max_transmission=limit)) as server, tcp(server) as s:
-        s.sendall(worst_ki(limit) + b" " * 80)  # within the limit: answered
+        s.sendall(worst_ki(limit, b"WRONG1") + b" " * 80)  # within the limit: answered
         answered = read_answer(s)
         assert b"X1 FX09" in answered
         try:
@@ -220,4 +221,4 @@ def test_another_clients_ki_is_answered_while_a_worst_case_input_is_checked(sim,
         finally:
             release.set()
             worker.join(30)
-        assert b"X1 FX09" in result["worst"]
+        assert b"X1 FX34" in result["worst"] and b"X1RF999" in result["worst"]

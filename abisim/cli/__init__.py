@@ -16,7 +16,7 @@ from abisim.cli.common import Group
 
 # Command modules, each defining ``register(main)``; absent ones are skipped.
 COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "bond_team",
-                   "importer", "poa", "filers", "notifications", "serve")
+                   "importer", "poa", "filers", "notifications", "mail", "serve")
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -1,4 +1,5 @@
-"""``abisim serve``: HTTP (and raw TCP) on loopback for test harnesses in any language."""
+"""``abisim serve``: HTTP (and raw TCP, and SMTP for PMS e-mail) on loopback for test
+harnesses in any language."""
 
 from __future__ import annotations
 
@@ -35,24 +36,37 @@ def register(main: click.Group) -> None:
     @click.option("--tcp-test-filers", default="", metavar="CODES",
                   help="Filer codes (comma separated) that may use the test-mode password TEST00 over TCP; "
                        "default: none (docs/http.md says why).")
-    @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
+    @click.option("--smtp-port", default=None, type=int,
+                  help="Also listen for e-mail to CBP's PMS mailboxes here (0: a free one; docs/pms.md).")
+    @click.option("--smtp-require-auth", is_flag=True, help="Refuse mail without SMTP AUTH (filer code, token).")
+    @click.option("--mail-relay", default=None, metavar="HOST:PORT",
+                  help="Also deliver CBP's e-mail answers to this SMTP server (e.g. a mail catcher).")
+    @click.option("--sample", is_flag=True, help="Start from the sample database (resets it, or creates it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, max_header, keep_alive_timeout, request_timeout,
-              max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_test_filers, sample, lenient, as_of):
-        """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP."""
+              max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_test_filers, smtp_port,
+              smtp_require_auth, mail_relay, sample, lenient, as_of):
+        """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
+        --smtp-port CBP's PMS mailboxes (docs/pms.md)."""
         from abisim import fixtures
         from abisim import sample as sample_data
         from abisim.api import Limits
         from abisim.clock import Clock
+        from abisim.mail.relay import parse_relay
         from abisim.server import Server
         from abisim.simulator import Simulator
         from abisim.tcp import TcpLimits
 
-        for what, number in (("HTTP", port), ("TCP", tcp_port)):
+        if mail_relay is not None:
+            try:
+                parse_relay(mail_relay)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--mail-relay")
+        for what, number in (("HTTP", port), ("TCP", tcp_port), ("SMTP", smtp_port)):
             if number:
                 _check_port(host, number, what)
-        sim = Simulator(open_store(db), Clock(as_of), lenient=lenient)
+        sim = Simulator(open_store(db, create=sample), Clock(as_of), lenient=lenient)  # --sample builds it
         if sample:
             fixtures.load(sim.store, sample_data.fixture(sim.as_of), replace=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
@@ -63,16 +77,23 @@ def register(main: click.Group) -> None:
         tcp_limits = TcpLimits(max_transmission=tcp_max_transmission, idle_timeout=tcp_idle_timeout,
                                max_connections=max_connections, test_filers=test_filers)
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, limits=limits,
-                        tcp_limits=tcp_limits, log_level="info")
+                        tcp_limits=tcp_limits, log_level="info", smtp_port=smtp_port,
+                        smtp_require_auth=smtp_require_auth, mail_relay=mail_relay)
         # Worker threads checking a large transmission hold the GIL; a short switch interval
         # lets the event loop and a small query's thread in between (answers in a few ms
         # instead of tens, at a small cost to the large one).
         sys.setswitchinterval(0.0005)
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
-        click.echo(f"abisim: HTTP on {server.url}" + (f", TCP on {host}:{tcp_port}" if tcp_port is not None else ""))
-        if admin_token is None:
-            click.echo(f"abisim: admin token {server.admin_token}")
-        server.run()
+
+        def announce(s):
+            click.echo(f"abisim: HTTP on {s.url}"
+                       + (f", TCP on {host}:{s.tcp_port}" if s.tcp_port is not None else "")
+                       + (f", SMTP on {host}:{s.smtp_port}" if s.smtp_port is not None else ""))
+            if mail_relay:
+                click.echo(f"abisim: e-mail answers also delivered to {mail_relay}")
+            if admin_token is None:
+                click.echo(f"abisim: admin token {s.admin_token}")
+        server.run(announce)
 
 
 def _check_port(host: str, port: int, what: str) -> None:
