@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import io
 import os
-from typing import IO, Iterable, Iterator
+from typing import IO, Iterable, Iterator, Mapping
 
 import attrs
 
 from abisim import validate as _validate
 from abisim.errors import FATAL, WARNING, RecordError, error
-from abisim.layouts import LayoutSet, layout_set
+from abisim.layouts import Layout, LayoutSet, layout_set
 from abisim.records import RECORD_LENGTH, Record, parse_record, record_class as layout_class, render_record
 from abisim.structure import END, OrderChecker, token_for
 
@@ -146,20 +146,35 @@ class ParsedRecord:
 _NO_ERRORS: tuple = ()
 
 
+class _ClassesByPrefix(dict):
+    """Record class by the first two characters of a record, inside a block of one
+    application: one lookup per record. A class is made the first time its prefix is
+    seen, so a parse generates only the classes of the records it meets."""
+
+    def __init__(self, layouts: Mapping[str, Layout]) -> None:
+        super().__init__()
+        self.layouts = layouts
+
+    def __missing__(self, prefix: str):
+        layouts = self.layouts
+        layout = layouts.get(prefix)
+        if layout is None and len(prefix) == 2:
+            # A one-character id (A, B, Y, Z, K): any second character but, for K, a digit (K1-K8).
+            one = layouts.get(prefix[0])
+            if one is not None and " " <= prefix[1] <= "~" and (prefix[0] != "K" or prefix[1] == " "):
+                layout = one
+        cls = layout_class(layout) if layout is not None and len(prefix) == 2 else None
+        self[prefix] = cls
+        return cls
+
+    def get(self, prefix, default=None):
+        cls = self[prefix]
+        return default if cls is None else cls
+
+
 @functools.lru_cache(maxsize=None)
 def _classes_by_prefix(layouts: LayoutSet, application_id: str | None = None) -> dict:
-    """Record class by the first two characters of a record, inside a block of this
-    application: one lookup per record."""
-    out = {}
-    for rid, layout in layouts.within(application_id).items():
-        if len(rid) == 2:
-            out[rid] = layout_class(layout)
-        else:
-            # A one-character id (A, B, Y, Z, K): any second character but, for K, a digit (K1-K8).
-            for c in map(chr, range(0x20, 0x7F)):
-                if rid != "K" or c == " ":
-                    out.setdefault(rid + c, layout_class(layout))
-    return out
+    return _ClassesByPrefix(layouts.within(application_id))
 
 
 def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
@@ -167,7 +182,7 @@ def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, v
     """One record's text -> (record or None, errors). The hot path of every parse:
     ``classes`` is ``_classes_by_prefix(layouts)``, looked up once by the caller."""
     if len(text) == RECORD_LENGTH:
-        cls = (classes or _classes_by_prefix(layouts)).get(text[:2])
+        cls = (classes if classes is not None else _classes_by_prefix(layouts))[text[:2]]
         if cls is not None:
             layout = cls.layout
             try:
@@ -202,7 +217,7 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
                             value=text[RECORD_LENGTH:],
                             message=f"DATA FOUND IN FILLER: {len(text) - RECORD_LENGTH} characters beyond column 80"))
         text = text[:RECORD_LENGTH]
-    cls = (classes or _classes_by_prefix(layouts)).get(text[:2])
+    cls = (classes if classes is not None else _classes_by_prefix(layouts))[text[:2]]
     layout = cls.layout if cls is not None else None
     if layout is None:
         rid = text[:2]

@@ -17,8 +17,33 @@ from abisim import __version__
 COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "bond_team",
                    "importer", "poa", "filers", "notifications", "serve")
 
+# Command name -> its module, imported only when that command runs (start-up time): a
+# module of COMMAND_MODULES not named here is imported at start, as before.
+LAZY_COMMANDS = {"parse": "parse", "layouts": "layouts", "db": "db", "submit": "submit", "query": "query",
+                 "diff": "diff", "pms": "pms", "bond-team": "bond_team", "importer": "importer", "poa": "poa",
+                 "filers": "filers", "notifications": "notifications", "serve": "serve"}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose commands are registered by their module on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(set(self.commands) | {n for n, m in LAZY_COMMANDS.items() if _exists(m)})
+
+    def get_command(self, ctx, name):
+        module = LAZY_COMMANDS.get(name)
+        if name not in self.commands and module is not None and _exists(module):
+            importlib.import_module(f"{__name__}.{module}").register(self)
+            if name in self.commands:
+                _with_version(self.commands[name])
+        return self.commands.get(name)
+
+
+def _exists(module: str) -> bool:
+    return importlib.util.find_spec(f"{__name__}.{module}") is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="abisim")
 def main() -> None:
     """abisim: CBP's Automated Broker Interface on your own machine.
@@ -29,7 +54,7 @@ def main() -> None:
 
 
 for _name in COMMAND_MODULES:
-    if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
+    if _name not in LAZY_COMMANDS.values() and _exists(_name):
         importlib.import_module(f"{__name__}.{_name}").register(main)
 
 
