@@ -210,7 +210,7 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
                 out.append(RecordError("X12", narrative("X12") + f": {app} IS NOT AN INPUT APPLICATION",
                                        b.line, 11, 12, "B", "application_id", app))
             continue
-        proc = store.filer(b.filer_code) if b.filer_code else None
+        proc = (filer if b.filer_code == a.id_code else store.filer(b.filer_code)) if b.filer_code else None
         if proc is None or (auth_filer is not None and b.filer_code != auth_filer):
             out.append(RecordError("X17", narrative("X17"), b.line, 8, 10, "B", "filer_code", b.filer_code))
             continue

@@ -151,6 +151,20 @@ PARTY_COLUMNS = ("bond_number", "importer_number", "role", "name", "add_date", "
 FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token")
 
 
+_BOND_ROW_COLUMNS = (*BOND_COLUMNS, "role", "user_add_date", "user_delete_date")
+_IMPORTER_AND_BONDS = f"""
+    SELECT {', '.join('i.' + c for c in IMPORTER_COLUMNS)},
+           (SELECT 1 FROM pms_switches s WHERE s.importer_number = i.importer_number),
+           {', '.join('b.' + c for c in BOND_COLUMNS)}, p.role, p.add_date, p.delete_date
+    FROM importers i
+    LEFT JOIN bond_parties p ON p.importer_number = i.importer_number
+        AND EXISTS (SELECT 1 FROM bonds x WHERE x.bond_number = p.bond_number AND x.bond_type = '8')
+    LEFT JOIN bonds b ON b.bond_number = p.bond_number
+    WHERE i.importer_number = ?
+    ORDER BY b.effective_date, b.bond_number,
+             CASE p.role WHEN 'principal' THEN 0 WHEN 'co-principal' THEN 1 ELSE 2 END"""
+
+
 def default_path() -> str:
     return os.environ.get("ABISIM_DB") or "abisim.sqlite3"
 
@@ -189,10 +203,24 @@ class Store:
             if self._memory_conn is None:
                 self._memory_conn = self._connect()
             return self._memory_conn
-        conn = getattr(self._local, "conn", None)
+        local = self._local
+        conn = getattr(local, "current", None)  # inside a transaction that need not wait for the disk
+        if conn is not None:
+            return conn
+        conn = getattr(local, "conn", None)
         if conn is None:
             conn = self._connect()
-            self._local.conn = conn
+            local.conn = conn
+        return conn
+
+    def _relaxed_conn(self) -> sqlite3.Connection:
+        """This thread's second connection, synchronous=NORMAL once and for all: commits
+        that need not wait for the disk switch connections, not PRAGMAs."""
+        conn = getattr(self._local, "relaxed", None)
+        if conn is None:
+            conn = self._connect()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.relaxed = conn
         return conn
 
     def _connect(self) -> sqlite3.Connection:
@@ -208,10 +236,11 @@ class Store:
         return conn
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        for name in ("conn", "relaxed"):
+            conn = getattr(self._local, name, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._local, name, None)
         if self._memory_conn is not None:
             self._memory_conn.close()
             self._memory_conn = None
@@ -229,8 +258,9 @@ class Store:
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
-        if not durable:
-            conn.execute("PRAGMA synchronous = NORMAL")
+        relaxed = not durable and self.path != ":memory:"
+        if relaxed:
+            conn = self._local.current = self._relaxed_conn()
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -241,8 +271,8 @@ class Store:
             else:
                 conn.execute("COMMIT")
         finally:
-            if not durable:
-                conn.execute("PRAGMA synchronous = FULL")
+            if relaxed:
+                self._local.current = None
 
     def _upsert(self, table: str, keys: tuple[str, ...], columns: tuple[str, ...], values: dict) -> None:
         """INSERT, or UPDATE the given columns of the row with the same keys."""
@@ -336,6 +366,20 @@ class Store:
                ORDER BY b.effective_date, b.bond_number,
                         CASE p.role WHEN 'principal' THEN 0 WHEN 'co-principal' THEN 1 ELSE 2 END""",
             (importer_number,)).fetchall()
+
+    def importer_and_bonds(self, importer_number: str) -> tuple[dict | None, bool, list[dict]]:
+        """One query for what a bond query answers: the importer (or None), whether its PMS
+        switch is set, and the rows of :meth:`bonds_of`, in the same order."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        rows = cur.execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
+        if not rows:
+            return None, False, []
+        n = len(IMPORTER_COLUMNS)
+        first = rows[0]
+        importer = dict(zip(IMPORTER_COLUMNS, first[:n]))
+        bonds = [dict(zip(_BOND_ROW_COLUMNS, row[n + 1:])) for row in rows if row[n + 1] is not None]
+        return importer, first[n] is not None, bonds
 
     def surety(self, code: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM sureties WHERE surety_code = ?", (code,)).fetchone()
