@@ -33,6 +33,15 @@ class Record:
     def replace(self, **changes):
         return attrs.evolve(self, **changes)
 
+    def __reduce__(self):
+        # Record classes are made at run time: a record pickles as its layout and values.
+        layout = self.layout
+        return _rebuild, (layout, tuple(getattr(self, f.name) for f in layout.value_fields), self.line)
+
+
+def _rebuild(layout: Layout, values: tuple, line):
+    return record_class(layout)(*values, line=line)
+
 
 @lru_cache(maxsize=None)
 def record_class(layout: Layout) -> type:
