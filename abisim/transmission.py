@@ -180,23 +180,33 @@ def _classes_by_prefix(layouts: LayoutSet, application_id: str | None = None) ->
 def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
           classes: dict | None = None):
     """One record's text -> (record or None, errors). The hot path of every parse:
-    ``classes`` is ``_classes_by_prefix(layouts)``, looked up once by the caller."""
+    ``classes`` is ``_classes_by_prefix(layouts)``, looked up once by the caller. A
+    record keeps its text and types its fields when first read."""
     if len(text) == RECORD_LENGTH:
         cls = (classes if classes is not None else _classes_by_prefix(layouts))[text[:2]]
         if cls is not None:
-            layout = cls.layout
             try:
-                record = cls._parse_fast(text, n)
-            except (ValueError, NameError):
+                record = cls._lazy(text, n)
+            except ValueError:
                 record = None
             if record is not None:
                 if validate:
-                    errors = _validate.check_record(text, record, n)
+                    errors = _check_of(cls)(text, record, n)
                     return record, errors or _NO_ERRORS
                 if text.isascii() and text.isprintable():
                     return record, _NO_ERRORS
-                return record, _validate.nonstandard(text, layout, n)
+                return record, _validate.nonstandard(text, cls.layout, n)
     return _read_slowly(text, n, layouts, is_last, lenient, validate, classes)
+
+
+_CHECKS: dict = {}  # record class -> its layout's compiled check
+
+
+def _check_of(cls):
+    check = _CHECKS.get(cls)
+    if check is None:
+        check = _CHECKS[cls] = _validate.compiled_check(cls.layout)
+    return check
 
 
 def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
@@ -319,9 +329,26 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
     last = len(lines)
     classes = _classes_by_prefix(ls)
     scoped = bool(ls.scoped)
+    checks = _CHECKS
     for n, line in enumerate(lines, start=1):
         if scoped and line[:1] == "B":
             classes = _classes_by_prefix(ls, _block_application(line, ls))
+        # The common case inline (a known record of 80 characters whose numbers and dates
+        # type); anything else through _read.
+        cls = classes[line[:2]] if len(line) == RECORD_LENGTH else None
+        if cls is not None:
+            try:
+                rec = cls._lazy(line, n)
+            except ValueError:
+                rec = None
+            if rec is not None:
+                if validate:
+                    check = checks.get(cls) or _check_of(cls)
+                    add(n, rec, check(line, rec, n))
+                    continue
+                if line.isascii() and line.isprintable():
+                    add(n, rec, None)
+                    continue
         add(n, *_read(line, n, ls, n == last, lenient, validate, classes))
     return builder.finish(newline, final_newline)
 

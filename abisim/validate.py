@@ -260,17 +260,21 @@ def is_generated_control(text: str) -> bool:
 
 def check_record(text: str, record, line) -> list[RecordError]:
     """Every field rule of one 80-column record (``text`` already padded to 80)."""
-    return _compiled_check(record.layout)(text, record, line)
+    return compiled_check(record.layout)(text, record, line)
 
 
 @lru_cache(maxsize=None)
-def _compiled_check(layout: Layout):
-    """One check per layout, generated from its table: the character classes (one regular
-    expression), the mandatory fields and the code lists inline, then the record's own
-    rule. A record it finds nothing wrong with costs one call; anything it doubts goes to
+def compiled_check(layout: Layout):
+    """One check per layout, generated from its table: the character classes and the
+    mandatory fields (one regular expression), the code lists on the field's text, then
+    the record's own rule. A record it finds nothing wrong with costs one call and is not
+    typed (unless its rule reads it); anything it doubts goes to
     :func:`_check_record_fully`, which says what and where. The generated code only ever
     decides "nothing wrong": every rule lives once, in the functions it calls."""
-    env = {"pattern": _record_pattern(layout), "full": _check_record_fully, "problem": _code_problem,
+    mandatory = {f.name for f in _mandatory(layout)}
+    clean = re.compile("".join(
+        (f"(?! {{{f.length}}})" if f.name in mandatory else "") + _field_pattern(f) for f in layout.fields))
+    env = {"pattern": clean, "full": _check_record_fully, "problem": _code_problem,
            "generated": is_generated_control, "rule": _RECORD_RULES.get(layout.record_id),
            "states": _ALL_STATES}
     src = ["def check(text, record, line):",
@@ -278,11 +282,17 @@ def _compiled_check(layout: Layout):
            "        return full(text, record, line)"]
     if layout.record_id in GENERATED_CONTROL:
         src += ["    if generated(text):", "        return full(text, record, line)"]
-    mandatory = [f"record.{f.name} is None" for f in _mandatory(layout)]
-    if mandatory:
-        src += [f"    if {' or '.join(mandatory)}:", "        return full(text, record, line)"]
     for i, f in enumerate(_coded(layout)):
-        src.append(f"    v = record.{f.name}")
+        a, b = f.start - 1, f.end
+        kind = f.value_kind
+        if kind == "int":
+            src.append(f"    v = text[{a}:{b}]")
+            src.append(f"    v = int(v) if v.isdigit() and v.isascii() else "
+                       f"(None if v == {' ' * f.length!r} else record.{f.name})")
+        elif kind in ("date", "date8"):
+            src.append(f"    v = record.{f.name}")
+        else:
+            src.append(f"    v = text[{a}:{b}].rstrip(' ') or None")
         allowed = _SIMPLE_CODE_LISTS.get(f.codes)
         if f.codes == "state":
             test = "v not in states"
