@@ -105,18 +105,33 @@ def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16, first_line: int = 1,
     probe = head[: RECORD_LENGTH + 2]
     if b"\n" in probe or (b"\n" in head and len(head) <= RECORD_LENGTH + 2):
         sep = "\r\n" if b"\r\n" in probe else "\n"
-        first = io.BytesIO(head + (stream.readline() if not head.endswith(b"\n") else b""))
         number, offset = first_line - 1, first_offset
-        for source in (first, stream):
-            for raw in source:
+        pending = head.decode("latin-1")  # one byte, one character: offsets count either
+        new_line = _new_line
+        while True:
+            more = stream.read(chunk)
+            if more:
+                pending += more.decode("latin-1")
+                cut = pending.rfind("\n") + 1
+                if cut == 0:
+                    continue
+                texts, pending = pending[:cut].split("\n"), pending[cut:]
+                texts.pop()  # after the last newline: nothing
+            else:
+                texts = pending.split("\n")
+                last = texts.pop()
+            for text in texts:
                 number += 1
-                ended = raw.endswith(b"\n")
-                text = raw[:-1] if ended else raw
-                if text.endswith(b"\r"):
+                size = len(text) + 1
+                if text.endswith("\r"):
                     text = text[:-1]
-                yield Line(number, text.decode("latin-1"), offset), sep, ended
-                offset += len(raw)
-        return
+                yield new_line(number, text, offset), sep, True
+                offset += size
+            if not more:
+                if last:
+                    number += 1
+                    yield new_line(number, last[:-1] if last.endswith("\r") else last, offset), sep, False
+                return
     number, offset, pending = first_line - 1, first_offset, head
     while True:
         more = stream.read(chunk)
@@ -129,6 +144,24 @@ def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16, first_line: int = 1,
         pending = pending[cut:]
         if not more:
             return
+
+
+def _fast_init(cls):
+    """A constructor that fills a frozen slotted attrs class's slots directly (no
+    validators or converters here): for the objects made once per record."""
+    setters = [cls.__dict__[a.name].__set__ for a in attrs.fields(cls)]
+    new = object.__new__
+
+    def make(*values):
+        obj = new(cls)
+        for set_value, value in zip(setters, values):
+            set_value(obj, value)
+        return obj
+
+    return make
+
+
+_new_line = _fast_init(Line)
 
 
 # ---------------------------------------------------------------- reading records
@@ -144,6 +177,7 @@ class ParsedRecord:
 
 
 _NO_ERRORS: tuple = ()
+_new_parsed = _fast_init(ParsedRecord)
 
 
 class _ClassesByPrefix(dict):
@@ -246,7 +280,7 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
 def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool,
                  validate: bool, classes: dict | None = None) -> ParsedRecord:
     record, errors = _read(line.text, line.number, layouts, is_last, lenient, validate, classes)
-    return ParsedRecord(line, record, tuple(errors))
+    return _new_parsed(line, record, tuple(errors) if errors else _NO_ERRORS)
 
 
 def _block_application(text: str, layouts: LayoutSet) -> str | None:
