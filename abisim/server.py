@@ -25,8 +25,10 @@ class Server:
     """HTTP on ``port``, TCP on ``tcp_port`` (None: no TCP), one simulator behind both."""
 
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
-                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning") -> None:
+                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
+                 reuse_port: bool = False) -> None:
         self.sim = sim
+        self.reuse_port = reuse_port  # several processes on the same ports (abisim.workers)
         self.host = host
         self.port = port or free_port(host)
         self.tcp_port = tcp_port
@@ -45,13 +47,23 @@ class Server:
 
     async def serve(self) -> None:
         if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port)
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port,
+                                        **({"reuse_port": True} if self.reuse_port else {}))
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         try:
-            await self.uvicorn.serve()
+            await self.uvicorn.serve(sockets=[self._reuse_port_socket()] if self.reuse_port else None)
         finally:
             if self._tcp is not None:
                 self._tcp.close()
+
+    def _reuse_port_socket(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(2048)
+        return sock
 
     def run(self) -> None:
         asyncio.run(self.serve())

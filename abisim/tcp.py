@@ -59,7 +59,7 @@ class TransmissionSplitter:
         return record
 
 
-async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> asyncio.base_events.Server:
+async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0, **listen) -> asyncio.base_events.Server:
     """Start the listener on the running loop; ``server.sockets[0].getsockname()`` tells the port."""
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         splitter = TransmissionSplitter()
@@ -77,4 +77,4 @@ async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> a
         finally:
             writer.close()
 
-    return await asyncio.start_server(handle, host, port)
+    return await asyncio.start_server(handle, host, port, **listen)

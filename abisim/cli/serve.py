@@ -19,8 +19,10 @@ def register(main: click.Group) -> None:
     @click.option("--max-body", default=1 << 20, show_default=True, type=int, help="Largest request body, bytes.")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
+    @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                  help="Processes answering on the same ports, one database (SO_REUSEPORT).")
     @as_of_option
-    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, as_of):
+    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, workers, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP."""
         from abisim import fixtures
         from abisim import sample as sample_data
@@ -35,6 +37,9 @@ def register(main: click.Group) -> None:
             fixtures.load(sim.store, sample_data.fixture(sim.as_of))
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}, not loopback", err=True)
+        if workers > 1:
+            _serve_workers(sim, workers, host, port, tcp_port, admin_token, max_body, lenient, as_of)
+            return
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
                         log_level="info")
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
@@ -42,3 +47,22 @@ def register(main: click.Group) -> None:
         if admin_token is None:
             click.echo(f"abisim: admin token {server.admin_token}")
         server.run()
+
+
+def _serve_workers(sim, workers, host, port, tcp_port, admin_token, max_body, lenient, as_of) -> None:
+    import secrets
+
+    from abisim.workers import serve_workers
+
+    token = admin_token or secrets.token_urlsafe(24)  # one token for every worker
+
+    def ready(http_port, tcp):
+        click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}, {workers} workers")
+        click.echo(f"abisim: HTTP on http://{host}:{http_port}" + (f", TCP on {host}:{tcp}" if tcp is not None else ""))
+        if admin_token is None:
+            click.echo(f"abisim: admin token {token}")
+
+    path = sim.store.path
+    sim.store.close()
+    serve_workers(workers, db=path, host=host, port=port, tcp_port=tcp_port, admin_token=token, max_body=max_body,
+                  lenient=lenient, as_of=as_of, log_level="info", on_ready=ready)

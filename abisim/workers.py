@@ -1,0 +1,93 @@
+"""`abisim serve --workers N`: N processes answering on the same ports, one database.
+
+Each worker is a fresh interpreter (spawn) with its own simulator and SQLite connections,
+listening with SO_REUSEPORT on the same HTTP (and TCP) port; the kernel spreads the
+connections over them. The guarantees hold across processes because SQLite holds them:
+every write is one BEGIN IMMEDIATE transaction (one writer at a time, the others wait in
+the busy timeout), and a PMS switch is set by an INSERT that does nothing when the switch
+is set (exactly one winner). The simulated date is shared by the workers (setting it
+through the admin route sets it for all); injected faults stay with the worker that
+received them. The supervisor restarts a worker that dies, and stops them all on SIGTERM
+or SIGINT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import signal
+import time
+
+from abisim.server import free_port
+
+
+class SharedClock:
+    """The simulated date in shared memory: one clock for every worker (``Clock``'s API)."""
+
+    def __init__(self, value) -> None:
+        self._value = value  # a multiprocessing Value("q"): a date's ordinal, 0 for none
+
+    @property
+    def fixed(self) -> dt.date | None:
+        n = self._value.value
+        return dt.date.fromordinal(n) if n else None
+
+    def today(self) -> dt.date:
+        return self.fixed or dt.date.today()
+
+    def set(self, value: dt.date | None) -> None:
+        with self._value.get_lock():
+            self._value.value = value.toordinal() if value is not None else 0
+
+
+def _worker(db: str, clock_value, server_kw: dict, lenient: bool) -> None:
+    from abisim.server import Server
+    from abisim.simulator import Simulator
+    from abisim.store import Store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops the workers (SIGTERM)
+    sim = Simulator(Store(db), SharedClock(clock_value), lenient=lenient)
+    Server(sim, reuse_port=True, **server_kw).run()
+
+
+def serve_workers(workers: int, *, db: str, host: str, port: int, tcp_port: int | None, admin_token: str,
+                  max_body: int, lenient: bool, as_of: dt.date | None, log_level: str = "warning",
+                  on_ready=None) -> None:
+    """Run ``workers`` server processes until SIGTERM or SIGINT. Ports 0 are resolved here,
+    once, so that every worker listens on the same ones."""
+    ctx = mp.get_context("spawn")
+    clock_value = ctx.Value("q", as_of.toordinal() if as_of is not None else 0)
+    port = port or free_port(host)
+    if tcp_port == 0:
+        tcp_port = free_port(host)
+    server_kw = dict(host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
+                     log_level=log_level)
+
+    def start() -> mp.Process:
+        p = ctx.Process(target=_worker, args=(db, clock_value, server_kw, lenient), name="abisim-worker")
+        p.start()
+        return p
+
+    stopping = []
+
+    def stop(signum, frame) -> None:
+        stopping.append(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    procs = [start() for _ in range(workers)]
+    if on_ready is not None:
+        on_ready(port, tcp_port)
+    try:
+        while not stopping:
+            for i, p in enumerate(procs):
+                if not p.is_alive() and not stopping:
+                    procs[i] = start()  # a worker died: replace it
+            time.sleep(0.2)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(timeout=10)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
