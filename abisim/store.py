@@ -15,6 +15,11 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: writers wait in SQLite's busy handler there
+    fcntl = None
+
 SCHEMA_VERSION = 1
 
 # Each entry brings the schema from version i to i+1.
@@ -231,11 +236,30 @@ class Store:
         conn.execute("PRAGMA busy_timeout = 30000")
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
+            # Pages read through the OS's mapping: a connection whose cache another
+            # connection's commit made stale (the journal rows) re-reads them cheaply.
+            conn.execute("PRAGMA mmap_size = 1073741824")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
+    def _writer_lock(self) -> int | None:
+        """This thread's descriptor of the database's writer lock file (None for a
+        database in memory, or where there is no flock). Writers from several processes
+        (``abisim serve --workers``) queue on it in the kernel instead of polling in
+        SQLite's busy handler, which sleeps."""
+        if self.path == ":memory:" or fcntl is None:
+            return None
+        fd = getattr(self._local, "lock_fd", None)
+        if fd is None:
+            fd = self._local.lock_fd = os.open(self.path + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        return fd
+
     def close(self) -> None:
+        fd = getattr(self._local, "lock_fd", None)
+        if fd is not None:
+            os.close(fd)
+            self._local.lock_fd = None
         for name in ("conn", "relaxed"):
             conn = getattr(self._local, name, None)
             if conn is not None:
@@ -261,7 +285,10 @@ class Store:
         relaxed = not durable and self.path != ":memory:"
         if relaxed:
             conn = self._local.current = self._relaxed_conn()
+        lock = self._writer_lock()
         try:
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -271,6 +298,8 @@ class Store:
             else:
                 conn.execute("COMMIT")
         finally:
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
             if relaxed:
                 self._local.current = None
 
