@@ -7,7 +7,7 @@ every write is one BEGIN IMMEDIATE transaction (one writer at a time, the others
 the busy timeout), and a PMS switch is set by an INSERT that does nothing when the switch
 is set (exactly one winner). The simulated date is shared by the workers (setting it
 through the admin route sets it for all); injected faults stay with the worker that
-received them. The supervisor restarts a worker that dies, and stops them all on SIGTERM
+received them. The SMTP listener and the mail relay run in the first worker only. The supervisor restarts a worker that dies, and stops them all on SIGTERM
 or SIGINT.
 """
 
@@ -50,21 +50,25 @@ def _worker(db: str, clock_value, server_kw: dict, lenient: bool) -> None:
     Server(sim, reuse_port=True, **server_kw).run()
 
 
-def serve_workers(workers: int, *, db: str, host: str, port: int, tcp_port: int | None, admin_token: str,
-                  max_body: int, lenient: bool, as_of: dt.date | None, log_level: str = "warning",
-                  on_ready=None) -> None:
-    """Run ``workers`` server processes until SIGTERM or SIGINT. Ports 0 are resolved here,
-    once, so that every worker listens on the same ones."""
+def serve_workers(workers: int, *, db: str, server_kw: dict, first_only: dict | None = None, lenient: bool = False,
+                  as_of: dt.date | None = None, on_ready=None) -> None:
+    """Run ``workers`` server processes (``Server`` keywords ``server_kw``) until SIGTERM or
+    SIGINT. Ports 0 are resolved here, once, so that every worker listens on the same
+    ones. ``first_only``: keywords for the first worker alone (the SMTP listener and the
+    mail relay, which must not run twice)."""
     ctx = mp.get_context("spawn")
     clock_value = ctx.Value("q", as_of.toordinal() if as_of is not None else 0)
-    port = port or free_port(host)
-    if tcp_port == 0:
-        tcp_port = free_port(host)
-    server_kw = dict(host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
-                     log_level=log_level)
+    host = server_kw.get("host", "127.0.0.1")
+    common = {**server_kw, "port": server_kw.get("port") or free_port(host)}
+    if common.get("tcp_port") == 0:
+        common["tcp_port"] = free_port(host)
+    first = {**common, **(first_only or {})}
+    if first.get("smtp_port") == 0:
+        first["smtp_port"] = free_port(host)
 
-    def start() -> mp.Process:
-        p = ctx.Process(target=_worker, args=(db, clock_value, server_kw, lenient), name="abisim-worker")
+    def start(i: int) -> mp.Process:
+        kw = first if i == 0 else common
+        p = ctx.Process(target=_worker, args=(db, clock_value, kw, lenient), name=f"abisim-worker-{i}")
         p.start()
         return p
 
@@ -74,14 +78,14 @@ def serve_workers(workers: int, *, db: str, host: str, port: int, tcp_port: int 
         stopping.append(signum)
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
-    procs = [start() for _ in range(workers)]
+    procs = [start(i) for i in range(workers)]
     if on_ready is not None:
-        on_ready(port, tcp_port)
+        on_ready({"smtp_port": None, "mail_relay": None, **first})
     try:
         while not stopping:
             for i, p in enumerate(procs):
                 if not p.is_alive() and not stopping:
-                    procs[i] = start()  # a worker died: replace it
+                    procs[i] = start(i)  # a worker died: replace it
             time.sleep(0.2)
     finally:
         for p in procs:

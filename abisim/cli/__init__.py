@@ -15,7 +15,7 @@ from abisim import __version__
 
 # Command modules, each defining ``register(main)``; absent ones are skipped.
 COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "bond_team",
-                   "importer", "poa", "filers", "notifications", "serve")
+                   "importer", "poa", "filers", "notifications", "mail", "serve")
 
 # Command name -> its module, imported only when that command runs (start-up time): a
 # module of COMMAND_MODULES not named here is imported at start, as before.
