@@ -21,7 +21,7 @@ COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "
 # module of COMMAND_MODULES not named here is imported at start, as before.
 LAZY_COMMANDS = {"parse": "parse", "layouts": "layouts", "db": "db", "submit": "submit", "query": "query",
                  "diff": "diff", "pms": "pms", "bond-team": "bond_team", "importer": "importer", "poa": "poa",
-                 "filers": "filers", "notifications": "notifications", "serve": "serve"}
+                 "filers": "filers", "notifications": "notifications", "mail": "mail", "serve": "serve"}
 
 
 class LazyGroup(click.Group):
