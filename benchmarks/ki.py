@@ -119,6 +119,8 @@ def main() -> None:
     args = ap.parse_args()
     path = Path(args.db or f"benchmarks/out/ki-{args.importers}.sqlite3")
     store = build(path, args.importers)
+    with store.transaction() as conn:  # earlier runs' journal rows: every run starts alike
+        conn.execute("DELETE FROM journal")
     sim = Simulator(store, fixed(AS_OF))
     single = transmissions(args.importers, args.queries, 1)
     six = transmissions(args.importers, args.queries // 6, 6)
