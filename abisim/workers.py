@@ -46,8 +46,19 @@ def _worker(db: str, clock_value, server_kw: dict, lenient: bool) -> None:
     from abisim.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops the workers (SIGTERM)
+    _die_with_parent()
     sim = Simulator(Store(db), SharedClock(clock_value), lenient=lenient)
     Server(sim, reuse_port=True, **server_kw).run()
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM when the supervisor dies, however it dies (no orphaned workers)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def serve_workers(workers: int, *, db: str, server_kw: dict, first_only: dict | None = None, lenient: bool = False,
