@@ -41,6 +41,8 @@ class ImporterResult:
     # The records compared, when the run keeps them (HTML pages show them).
     tp: tuple[Record, ...] = ()
     kr: tuple[Record, ...] = ()
+    # What the run's ``render`` made of it, in the process that compared it (parallel).
+    rendered: str | None = None
 
     @property
     def consistent(self) -> bool:
@@ -150,15 +152,18 @@ def stream_tp(part: Part, errors: list, progress=None) -> Iterator[Record]:
 
 
 def diff_part(part: Part, bonds, as_of, errors: list, *, keep_records: bool = False,
-              progress=None) -> Iterator[ImporterResult]:
+              progress=None, render: Callable[[ImporterResult], str] | None = None) -> Iterator[ImporterResult]:
     """Every importer of one part, compared; input errors are appended to ``errors``.
-    ``bonds``: a :class:`BondData`, or a reader made by :meth:`BondData.reader`."""
+    ``bonds``: a :class:`BondData`, or a reader made by :meth:`BondData.reader`.
+    ``render``: made into each result's ``rendered`` here (a module-level function, or a
+    partial of one, when parts run in other processes)."""
     read = bonds.reader() if isinstance(bonds, BondData) else bonds
     for number, tp in group_tp(stream_tp(part, errors, progress)):
         kr = read(number or "", as_of)
         c = compare(tp, kr, as_of)
-        yield ImporterResult(part.path, tp[0].line, c.importer_number, c.verdict, c.findings, c.warnings,
-                             tuple(tp) if keep_records else (), tuple(kr) if keep_records else ())
+        result = ImporterResult(part.path, tp[0].line, c.importer_number, c.verdict, c.findings, c.warnings,
+                                tuple(tp) if keep_records else (), tuple(kr) if keep_records else ())
+        yield result if render is None else attrs.evolve(result, rendered=render(result))
 
 
 class FileDiff:
@@ -166,8 +171,10 @@ class FileDiff:
     ``errors`` holds the file's input errors (records and order), sorted."""
 
     def __init__(self, path: str, bonds: BondData, as_of, *, jobs: int = 1, keep_records: bool = False,
-                 progress: Callable[[int], None] | None = None, parallel_bytes: int = PARALLEL_BYTES) -> None:
+                 progress: Callable[[int], None] | None = None, parallel_bytes: int = PARALLEL_BYTES,
+                 render: Callable[[ImporterResult], str] | None = None) -> None:
         self.path = path
+        self.render = render
         self.bonds = bonds
         self.as_of = as_of
         self.parts = parts_of(path, jobs, parallel_bytes)
@@ -179,7 +186,7 @@ class FileDiff:
         errors: list[RecordError] = []
         if len(self.parts) == 1:
             yield from diff_part(self.parts[0], self.bonds, self.as_of, errors, keep_records=self.keep_records,
-                                 progress=self.progress)
+                                 progress=self.progress, render=self.render)
         else:
             yield from self._in_parallel(errors)
         self.errors = sorted(errors, key=lambda e: (e.line or 0, e.first_column or 0))
@@ -190,7 +197,7 @@ class FileDiff:
         with tempfile.TemporaryDirectory(prefix="abisim-diff-") as tmp, \
                 ProcessPoolExecutor(len(self.parts), mp_context=mp.get_context("spawn")) as pool:
             spools = [os.path.join(tmp, f"part-{i}.pickle") for i in range(len(self.parts))]
-            futures = [pool.submit(_spool_part, p, self.bonds, self.as_of, self.keep_records, s)
+            futures = [pool.submit(_spool_part, p, self.bonds, self.as_of, self.keep_records, s, self.render)
                        for p, s in zip(self.parts, spools)]
             for part, future, spool in zip(self.parts, futures, spools):
                 errors.extend(future.result())  # a worker's failure is raised here
@@ -204,12 +211,13 @@ class FileDiff:
                             break
 
 
-def _spool_part(part: Part, bonds: BondData, as_of, keep_records: bool, spool: str) -> list[RecordError]:
+def _spool_part(part: Part, bonds: BondData, as_of, keep_records: bool, spool: str,
+                render=None) -> list[RecordError]:
     """A worker process: one part's results pickled to ``spool`` in chunks; its errors."""
     errors: list[RecordError] = []
     chunk: list[ImporterResult] = []
     with open(spool, "wb") as f:
-        for result in diff_part(part, bonds, as_of, errors, keep_records=keep_records):
+        for result in diff_part(part, bonds, as_of, errors, keep_records=keep_records, render=render):
             chunk.append(result)
             if len(chunk) == 1024:
                 pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)

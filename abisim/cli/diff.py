@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 
 import click
 
@@ -56,6 +57,16 @@ class _Text:
             elif self.color:
                 line = style(line, fg="red" if rows[i - 1].severity == "D" else "yellow")
             self.write(line)
+
+
+def _json_line(r) -> str:
+    return dumps(r.to_json()) + "\n"
+
+
+def _text_lines(color: bool, r) -> str:
+    lines: list[str] = []
+    _Text(color, lines.append).importer(r)
+    return "".join(line + "\n" for line in lines)
 
 
 def _cols(side) -> str:
@@ -114,20 +125,20 @@ def register(main: click.Group) -> None:
         done_bytes = 0
         with click.progressbar(length=total, label="comparing", file=sys.stderr, hidden=not show_bar) as bar:
             for path in files:
+                # Output lines are made where the importer was compared (in parallel).
+                render = None if mode == "html" else _json_line if mode == "json" else partial(_text_lines, color)
                 run = FileDiff(path, bond_data, as_of, jobs=jobs, keep_records=mode == "html",
-                               progress=bar.update if show_bar else None, parallel_bytes=PARALLEL_BYTES)
+                               progress=bar.update if show_bar else None, parallel_bytes=PARALLEL_BYTES,
+                               render=render)
                 write = sys.stdout.write  # buffered: click.echo flushes every line
-                text = _Text(color, lambda line: write(line + "\n"))
                 for r in run:
                     summary["importers"] += 1
                     summary["consistent" if r.consistent else "inconsistent"] += 1
-                    if mode == "json":
-                        write(dumps(r.to_json()) + "\n")
-                    elif mode == "html":
+                    if mode == "html":
                         if not r.consistent or r.warnings:
                             sections.append(importer_section(r.comparison, list(r.tp), list(r.kr)))
                     else:
-                        text.importer(r)
+                        write(r.rendered)
                 sys.stdout.flush()
                 errors = run.errors
                 input_errors += _report(errors, path, as_json)
