@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import random
 import secrets
-import threading
+import time
 
-import attrs
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,10 +20,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from abisim import fixtures
-from abisim.errors import RecordError, narrative
 from abisim.build import for_filer, p1_records
-from abisim.simulator import Simulator, reject_answer
-from abisim.transmission import parse, render
+from abisim.faults import Faults, reject
+from abisim.simulator import Simulator
+from abisim.transmission import parse
 
 DEFAULT_MAX_BODY = 1 << 20  # 1 MiB: about 13,000 records
 
@@ -39,36 +37,6 @@ class Problem(Exception):
 def problem(status: int, title: str, detail: str = "", **extra) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
-
-
-@attrs.define
-class Faults:
-    """Faults injected into the next requests to POST /v1/transmissions."""
-
-    latency_ms: int = 0
-    drop_connection: bool = False
-    reject_code: str | None = None
-    count: int | None = None  # the next N requests; None: every request (see ratio)
-    ratio: float = 1.0  # the share of requests affected
-    _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
-    _random: random.Random = attrs.field(factory=lambda: random.Random(0), repr=False)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.latency_ms or self.drop_connection or self.reject_code) and self.count != 0
-
-    def take(self) -> bool:
-        """Whether this request is affected (and count it)."""
-        with self._lock:
-            if not self.active or self._random.random() >= self.ratio:
-                return False
-            if self.count is not None:
-                self.count -= 1
-            return True
-
-    def to_json(self) -> dict:
-        return {"latency_ms": self.latency_ms, "drop_connection": self.drop_connection,
-                "reject_code": self.reject_code, "count": self.count, "ratio": self.ratio}
 
 
 def _records_json(data: bytes) -> dict:
@@ -91,9 +59,10 @@ def _bearer(request: Request) -> str | None:
     return auth[7:].strip() if auth.lower().startswith("bearer ") else None
 
 
-def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
+def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
+               faults: Faults | None = None) -> Starlette:
     admin_token = admin_token or secrets.token_urlsafe(24)
-    faults = Faults()
+    faults = faults if faults is not None else Faults()
 
     async def body_of(request: Request) -> bytes:
         declared = request.headers.get("content-length")
@@ -137,21 +106,21 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
 
     # -- filer routes
     async def transmissions(request: Request) -> Response:
+        started = time.perf_counter()
         filer = await filer_of(request)
         data = await body_of(request)
-        if faults.take():
-            if faults.latency_ms:
-                await asyncio.sleep(faults.latency_ms / 1000)
-            if faults.drop_connection:
-                return _Dropped()
-            if faults.reject_code:
-                t = parse(data)
-                code = faults.reject_code
-                answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts))
-                return _answer(request, answer)
+        fault = faults.take()
+        if fault is not None and fault.latency_ms:
+            await asyncio.sleep(fault.latency_ms / 1000)
+        if fault is not None and fault.answers:
+            answer = None if fault.drop_connection else reject(data, fault.reject_code, sim.layouts)
+            sim.journal_exchange(channel="http", request=data, answer=answer, started=started,
+                                 fault=fault.describe(), filer_code=filer["filer_code"])
+            return _Dropped() if answer is None else _answer(request, answer)
         # In the event loop itself: the simulator answers one transmission at a time anyway,
         # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
-        answer = sim.submit(data, filer_code=filer["filer_code"])
+        answer = sim.submit(data, filer_code=filer["filer_code"], channel="http", started=started,
+                            fault=fault.describe() if fault is not None else None)
         return _answer(request, answer)
 
     def _answer(request: Request, answer: bytes) -> Response:
@@ -234,6 +203,8 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
 
     async def journal(request: Request) -> Response:
         require_admin(request)
+        if request.method == "DELETE":
+            return JSONResponse({"deleted": await run_in_threadpool(sim.store.journal_clear)})
         filters = _journal_filters(request)
         filer = request.query_params.get("filer")
         rows = await run_in_threadpool(lambda: sim.store.journal(filer_code=filer, **filters))
@@ -269,10 +240,8 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
                 raise Problem(422, "Unprocessable Entity",
                               "latency_ms 0-10000, drop_connection bool, reject_code 3 characters (e.g. X09), "
                               "count >= 0 or null, ratio 0-1")
-            with faults._lock:
-                faults.latency_ms, faults.ratio, faults.count = latency, ratio, count
-                faults.drop_connection = bool(doc.get("drop_connection", False))
-                faults.reject_code = code
+            faults.set(latency_ms=latency, ratio=ratio, count=count,
+                       drop_connection=bool(doc.get("drop_connection", False)), reject_code=code)
         return JSONResponse(faults.to_json())
 
     async def riders(request: Request) -> Response:
@@ -316,7 +285,7 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
         Route("/v1/journal", own_journal),
         Route("/v1/admin/reset", reset, methods=["POST"]),
         Route("/v1/admin/load", load, methods=["POST"]),
-        Route("/v1/admin/journal", journal),
+        Route("/v1/admin/journal", journal, methods=["GET", "DELETE"]),
         Route("/v1/admin/clock", clock, methods=["GET", "PUT"]),
         Route("/v1/admin/faults", set_faults, methods=["GET", "PUT"]),
         Route("/v1/admin/bond-team/riders", riders, methods=["POST"]),
@@ -349,7 +318,7 @@ def _journal_filters(request: Request) -> dict:
     if not limit.isdigit() or not 0 < int(limit) <= 100_000:
         raise Problem(422, "Unprocessable Entity", "limit: 1 to 100000")
     return {"application_id": q.get("application"), "since": q.get("since"), "until": q.get("until"),
-            "limit": int(limit)}
+            "channel": q.get("channel"), "status": q.get("status"), "limit": int(limit)}
 
 
 class _Dropped(Response):

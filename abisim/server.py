@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
+from typing import Callable
 
 import uvicorn
 
+from abisim.faults import Faults
 from abisim.http import create_app
 from abisim.simulator import Simulator
 from abisim.tcp import serve_tcp
+
+log = logging.getLogger("abisim.server")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -21,23 +26,48 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+class _Uvicorn(uvicorn.Server):
+    """uvicorn, telling its owner once it listens (and on which port)."""
+
+    def __init__(self, config, on_listening: Callable[[list], None]) -> None:
+        super().__init__(config)
+        self.on_listening = on_listening
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:
+            self.on_listening([s for server in self.servers for s in server.sockets])
+
+
 class Server:
-    """HTTP on ``port``, TCP on ``tcp_port`` (None: no TCP), one simulator behind both."""
+    """HTTP on ``port``, TCP on ``tcp_port`` (None: no TCP), one simulator behind both.
+    Port 0 asks the OS for a free port; ``port``/``tcp_port`` hold the real ones once
+    listening, when ``on_ready(server)`` is called."""
 
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
-                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning") -> None:
+                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
+                 on_ready: Callable[["Server"], None] | None = None) -> None:
         self.sim = sim
         self.host = host
-        self.port = port or free_port(host)
+        self.port = port
         self.tcp_port = tcp_port
+        self.faults = Faults()  # one set of faults for HTTP and TCP
+        self.on_ready = on_ready
         kw = {"max_body": max_body} if max_body else {}
-        self.app = create_app(sim, admin_token=admin_token, **kw)
+        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, **kw)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
-                                lifespan="off")
-        self.uvicorn = uvicorn.Server(config)
+                                lifespan="off", log_config=None)
+        self.uvicorn = _Uvicorn(config, self._listening)
         self._thread: threading.Thread | None = None
         self._tcp = None
+
+    def _listening(self, sockets) -> None:
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        log.info("HTTP on %s%s", self.url, f", TCP on {self.host}:{self.tcp_port}" if self._tcp else "")
+        if self.on_ready is not None:
+            self.on_ready(self)
 
     @property
     def url(self) -> str:
@@ -45,7 +75,7 @@ class Server:
 
     async def serve(self) -> None:
         if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port)
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.faults)
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         try:
             await self.uvicorn.serve()

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry brings the schema from version i to i+1.
 MIGRATIONS = [
@@ -131,6 +131,29 @@ MIGRATIONS = [
     CREATE INDEX journal_filer ON journal(filer_code);
 
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    """,
+    # 2 (issue 13): the journal keeps one row per exchange - request and answer together,
+    # with its channel, status and timing; bodies by policy (abisim.journal), passwords never.
+    """
+    DROP TABLE journal;
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received TEXT NOT NULL,                   -- wall-clock time, UTC, ISO 8601
+        as_of TEXT NOT NULL,                      -- the simulated date
+        channel TEXT NOT NULL,                    -- http, tcp, cli, python, email
+        filer_code TEXT,                          -- the A record's sender
+        application_id TEXT,                      -- the input application (KI, TP, ...)
+        answer_application_id TEXT,               -- KR, TT, ... (none for a reject or a dropped connection)
+        status TEXT NOT NULL,                     -- accepted, rejected, dropped
+        fault TEXT,                               -- the injected fault, if any (e.g. reject X13)
+        ms REAL NOT NULL,                         -- from receipt to the answer, milliseconds
+        request_bytes INTEGER NOT NULL,
+        answer_bytes INTEGER NOT NULL,
+        request TEXT,                             -- passwords blanked; NULL when the policy keeps no body
+        answer TEXT
+    );
+    CREATE INDEX journal_filer ON journal(filer_code, id);
+    CREATE INDEX journal_received ON journal(received)
     """,
 ]
 
@@ -398,24 +421,30 @@ class Store:
         return self.conn.execute("SELECT * FROM notifications WHERE filer_code = ? ORDER BY id",
                                  (filer_code,)).fetchall()
 
-    # -- journal
-    def journal_add(self, *, as_of: dt.date, filer_code: str | None, application_id: str | None,
-                    direction: str, body: str, exchange: int | None = None) -> int:
-        received = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO journal (received, as_of, filer_code, application_id, direction, body, exchange) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (received, iso(as_of), filer_code, application_id, direction, body, exchange))
-            return cur.lastrowid
+    # -- journal (abisim.journal decides what a row holds)
+    def journal_add(self, row: dict, *, max_rows: int | None = None) -> int:
+        cols = list(row)
+        with self.transaction(durable=False) as conn:
+            cur = conn.execute(f"INSERT INTO journal ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                               [row[c] for c in cols])
+            rowid = cur.lastrowid
+            if max_rows and rowid % 64 == 0:  # bounded: the oldest rows go, a few at a time
+                conn.execute("DELETE FROM journal WHERE id <= ?", (rowid - max_rows,))
+            return rowid
 
     def journal(self, *, filer_code: str | None = None, application_id: str | None = None,
-                since: str | None = None, until: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
+                since: str | None = None, until: str | None = None, channel: str | None = None,
+                status: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
         where, args = [], []
         for column, value, op in (("filer_code", filer_code, "="), ("application_id", application_id, "="),
-                                  ("received", since, ">="), ("received", until, "<")):
+                                  ("received", since, ">="), ("received", until, "<"),
+                                  ("channel", channel, "="), ("status", status, "=")):
             if value is not None:
                 where.append(f"{column} {op} ?")
                 args.append(value)
         sql = "SELECT * FROM journal" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id LIMIT ?"
         return self.conn.execute(sql, [*args, limit]).fetchall()
+
+    def journal_clear(self) -> int:
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM journal").rowcount
