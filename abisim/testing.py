@@ -57,6 +57,18 @@ class Answer:
         return out
 
     @property
+    def refusals(self) -> list[str]:
+        """Condition codes of the records an application refused (the batch was accepted):
+        a 5106 or eBond refused (disposition R), a legacy T3 error, a PMS activation refused."""
+        out = []
+        for r in self.details:
+            if getattr(r, "disposition", None) == "R" and r.record_id in ("E1", "90"):
+                out.append(r.condition_code)
+            elif r.record_id == "T3" or (r.record_id == "P9" and r.result != 1 and r.condition_code):
+                out.append(getattr(r, "condition_code", None) or r.record_id)
+        return out
+
+    @property
     def k1_results(self) -> dict[str, int]:
         """Importer number -> K1 query result code (0-4)."""
         return {r.importer_number: r.result_code for r in self.records("K1")}

@@ -1,24 +1,40 @@
 """The ``abisim`` command line: a thin shell over the library.
 
 Exit codes: 0 success (warnings allowed), 1 a finding (``diff``: inconsistent data),
-2 bad input or usage. Each command lives in its own module of this package.
+2 bad input or usage. Each command lives in its own module of this package. Every
+option can come from an environment variable, ``ABISIM_<COMMAND>_<OPTION>`` (click's
+``auto_envvar_prefix``), besides the shared ``ABISIM_DB`` and ``ABISIM_ADMIN_TOKEN``. A
+reader that goes away (``abisim parse FILE | head``) ends the command quietly, exit 0.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
+import os
+import sys
 
 import click
 
 from abisim import __version__
 
-# Command modules, each defining ``register(main)``; absent ones are skipped.
+# Command modules, each defining ``register(main)``.
 COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "bond_team",
-                   "importer", "poa", "filers", "notifications", "serve")
+                   "importer", "poa", "filers", "notifications", "serve", "journal", "samples", "demo")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Main(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Nothing more can reach the reader; keep the interpreter's last flush quiet too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100,
+                                          "auto_envvar_prefix": "ABISIM"})
 @click.version_option(__version__, "--version", prog_name="abisim")
 def main() -> None:
     """abisim: CBP's Automated Broker Interface on your own machine.
@@ -28,9 +44,23 @@ def main() -> None:
     """
 
 
-for _name in COMMAND_MODULES:
-    if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
-        importlib.import_module(f"{__name__}.{_name}").register(main)
+def _register_all() -> list[str]:
+    """Register every command module; one that fails to import is named on stderr (the
+    other commands still work) and listed in the result."""
+    failed = []
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except Exception as exc:  # noqa: BLE001 - reported, never skipped silently
+            click.echo(f"abisim: the `{name.replace('_', '-')}` commands are unavailable: "
+                       f"{type(exc).__name__}: {exc}", err=True)
+            failed.append(name)
+            continue
+        module.register(main)
+    return failed
+
+
+BROKEN_MODULES = _register_all()
 
 
 def _with_version(command: click.Command) -> None:

@@ -70,7 +70,7 @@ def _submit(db, as_of, filer, importers, **request):
     out = []
     for start in range(0, len(importers), MAX_PER_XP_BLOCK):
         p1s = p1_records(importers[start:start + MAX_PER_XP_BLOCK], layouts=sim.layouts, **request)
-        answer = parse(sim.submit(filer_transmission(sim, filer, "XP", p1s)))
+        answer = parse(sim.submit(filer_transmission(sim, filer, "XP", p1s), channel="cli"))
         details = [r for b in answer.blocks for r in b.details]
         if any(r.record_id == "X1" for r in details):
             click.echo("CBP rejected the batch: " + "; ".join(
