@@ -74,12 +74,12 @@ def _answer_app(answer: bytes | None) -> str | None:
 
 
 def _sender(request: bytes) -> tuple[str | None, str | None]:
-    """The A record's sender (columns 5-7) and application (columns 26-27), as read."""
+    """The A record's sender (columns 6-8) and application (columns 26-27), as read."""
     a = request[:RECORD_LENGTH]
     if a[:1] != b"A":
         return None, None
     text = a.decode("latin-1")
-    return (text[4:7].strip() or None), (text[25:27].strip() or None)
+    return (text[5:8].strip() or None), (text[25:27].strip() or None)
 
 
 def _body(data: bytes | None, keep: bool, max_body: int) -> str | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from abisim.cli.common import as_of_option, db_option
+from abisim.journal import DEFAULT_MAX_BODY, DEFAULT_MAX_ROWS
 
 
 def register(main: click.Group) -> None:
@@ -19,26 +22,47 @@ def register(main: click.Group) -> None:
     @click.option("--max-body", default=1 << 20, show_default=True, type=int, help="Largest request body, bytes.")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
+    @click.option("--log-level", default="info", show_default=True,
+                  type=click.Choice(["debug", "info", "warning", "error"]),
+                  help="info: an access line per exchange (channel, filer, application, status, ms).")
+    @click.option("--journal", "journal_bodies", default="keep", show_default=True,
+                  type=click.Choice(["keep", "errors", "none"]),
+                  help="Which exchanges keep their bodies in the journal (every exchange keeps a row).")
+    @click.option("--journal-max-rows", default=DEFAULT_MAX_ROWS, show_default=True, type=click.IntRange(1),
+                  help="The journal keeps this many exchanges; the oldest go first.")
+    @click.option("--journal-max-body", default=DEFAULT_MAX_BODY, show_default=True, type=click.IntRange(0),
+                  help="Each body kept is cut at this many bytes.")
     @as_of_option
-    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, as_of):
-        """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP."""
+    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, log_level, journal_bodies,
+              journal_max_rows, journal_max_body, as_of):
+        """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP.
+        Port 0 asks for a free port; the ports listened on are printed."""
+        import logging
+
         from abisim import fixtures
         from abisim import sample as sample_data
         from abisim.clock import Clock
+        from abisim.journal import JournalPolicy
         from abisim.server import Server
         from abisim.simulator import Simulator
         from abisim.store import Store, default_path
 
-        sim = Simulator(Store(db or default_path()), Clock(as_of), lenient=lenient)
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        policy = JournalPolicy(journal_bodies, journal_max_rows, journal_max_body)
+        sim = Simulator(Store(db or default_path()), Clock(as_of), lenient=lenient, journal=policy)
         if sample:
             sim.store.reset()
             fixtures.load(sim.store, sample_data.fixture(sim.as_of))
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}, not loopback", err=True)
+        def ready(server) -> None:
+            click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
+            click.echo(f"abisim: HTTP on {server.url}"
+                       + (f", TCP on {host}:{server.tcp_port}" if server.tcp_port is not None else ""))
+            if admin_token is None:
+                click.echo(f"abisim: admin token {server.admin_token}")
+            sys.stdout.flush()
+
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
-                        log_level="info")
-        click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
-        click.echo(f"abisim: HTTP on {server.url}" + (f", TCP on {host}:{tcp_port}" if tcp_port is not None else ""))
-        if admin_token is None:
-            click.echo(f"abisim: admin token {server.admin_token}")
+                        log_level=log_level, on_ready=ready)
         server.run()
