@@ -149,10 +149,11 @@ def _bond_answer(number: str, as_of):
     return answer_records(_BONDS["store"], number, as_of, "1")
 
 
-def compare_part(part: Part, as_of, mode: str, color: bool, out, progress=None) -> dict:
-    """Compare every importer of one part; write its output lines to ``out``."""
+def compare_part(part: Part, as_of, mode: str, color: bool, out, progress=None, report: bool = False) -> dict:
+    """Compare every importer of one part; write its output lines to ``out``; with
+    ``report``, the report items of every importer too (abisim.reports)."""
     from abisim.compare import compare, group_tp
-    from abisim.report_html import importer_section
+    from abisim.reports import item
 
     write = (lambda s: out.write(s + "\n")) if out is not None else click.echo
     text = _Text(color, write)
@@ -166,43 +167,44 @@ def compare_part(part: Part, as_of, mode: str, color: bool, out, progress=None) 
         counts["consistent" if c.consistent else "inconsistent"] += 1
         if mode == "json":
             write(dumps({"type": "importer", "file": part.path, "line": tp[0].line, **c.to_json()}))
-        elif mode == "html":
-            if not c.consistent or c.warnings:
-                sections.append(importer_section(c, tp, kr))
-        else:
+        elif mode != "html":
             text.importer(c)
+        if report:
+            sections.append(item(c, tp, kr, part.path))
     return {"counts": counts, "errors": errors, "sections": sections}
 
 
-def _worker(part: Part, as_of, mode, color, out_path, progress, results) -> None:
+def _worker(part: Part, as_of, mode, color, out_path, progress, results, report) -> None:
     def bump(n):
         with progress.get_lock():
             progress.value += n
 
     with open(out_path, "w", encoding="utf-8") as out:
-        result = compare_part(part, as_of, mode, color, out, bump)
+        result = compare_part(part, as_of, mode, color, out, bump, report)
     results.put((part.start, result))
 
 
 def register(main: click.Group) -> None:
     @main.command("diff")
     @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-    @click.option("--db", default=None, metavar="PATH", help="Bond data from this database, as KI answers it.")
+    @click.option("--db", default=None, metavar="PATH", envvar="ABISIM_DB",
+                  help="Bond data from this database, as KI answers it (default: $ABISIM_DB).")
     @click.option("--bonds", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="KR_FILE",
                   help="Bond data from captured KR answer files (repeat the option for several).")
     @as_of_option
     @click.option("--json", "as_json", is_flag=True, help="JSON lines (schema: docs/diff.md).")
     @click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True), metavar="OUT",
-                  help="Write one self-contained HTML page.")
+                  help="Write an HTML report: summary, filterable index, details on demand.")
+    @click.option("--junit", "junit_out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+                  help="Write JUnit XML, one test case per importer (for CI dashboards).")
     @click.option("--jobs", type=click.IntRange(1, 64), default=None,
                   help="Processes for large files (default: the number of cores).")
-    def diff(files, db, bonds, as_of, as_json, html_out, jobs):
+    def diff(files, db, bonds, as_of, as_json, html_out, junit_out, jobs):
         """Compare each importer's 5106 (TP files) with its bond data.
 
         Exit 0 when all are consistent, 1 when any is not, 2 on input errors.
         """
         from abisim.compare import group_kr
-        from abisim.report_html import page
 
         if bool(db) == bool(bonds):
             raise click.UsageError("give the bond data with either --db PATH or --bonds KR_FILE...")
@@ -228,7 +230,8 @@ def register(main: click.Group) -> None:
         color = mode == "text" and sys.stdout.isatty()
         jobs = jobs or min(os.cpu_count() or 1, 8)
         summary = {"importers": 0, "consistent": 0, "inconsistent": 0, "as_of": as_of.isoformat()}
-        sections: list[str] = []
+        sections: list = []  # report items (abisim.reports), with --html or --junit
+        report = bool(html_out or junit_out)
         total = sum(os.path.getsize(f) for f in files)
         show_bar = sys.stderr.isatty() and total > PROGRESS_BYTES
         done_bytes = 0
@@ -237,9 +240,9 @@ def register(main: click.Group) -> None:
                 parts = parts_of(path, jobs)
                 if len(parts) == 1:
                     results = [compare_part(parts[0], as_of, mode, color, None,
-                                            bar.update if show_bar else None)]
+                                            bar.update if show_bar else None, report)]
                 else:
-                    results = _in_parallel(parts, as_of, mode, color, bar if show_bar else None)
+                    results = _in_parallel(parts, as_of, mode, color, bar if show_bar else None, report)
                 errors = []
                 for r in results:
                     for k, v in r["counts"].items():
@@ -252,11 +255,13 @@ def register(main: click.Group) -> None:
                     bar.update(done_bytes - bar.pos)  # progress is sampled: finish the file's share
         if as_json:
             click.echo(dumps({"type": "summary", **summary, "input_errors": input_errors}))
-        elif html_out:
-            with open(html_out, "w", encoding="utf-8") as f:
-                f.write(page(sections, summary))
+        if report:
+            from abisim.reports import write_reports
+
+            write_reports(sections, summary, files, db or list(bonds), html_out, junit_out)
+        if html_out:
             click.echo(f"{html_out}: {summary['importers']} importers, {summary['inconsistent']} inconsistent")
-        else:
+        elif not as_json:
             click.echo(f"\n{summary['importers']} importers: {summary['consistent']} consistent, "
                        f"{summary['inconsistent']} inconsistent")
         if input_errors:
@@ -264,14 +269,14 @@ def register(main: click.Group) -> None:
         sys.exit(EXIT_FINDING if summary["inconsistent"] else EXIT_OK)
 
 
-def _in_parallel(parts: list[Part], as_of, mode, color, bar) -> list[dict]:
+def _in_parallel(parts: list[Part], as_of, mode, color, bar, report=False) -> list[dict]:
     """Each part in its own process (fork: the bond data is shared); outputs in order."""
     ctx = mp.get_context("fork")
     progress = ctx.Value("q", 0)
     results = ctx.Queue()
     with tempfile.TemporaryDirectory(prefix="abisim-diff-") as tmp:
         outs = [os.path.join(tmp, f"part-{i}.out") for i in range(len(parts))]
-        procs = [ctx.Process(target=_worker, args=(p, as_of, mode, color, o, progress, results))
+        procs = [ctx.Process(target=_worker, args=(p, as_of, mode, color, o, progress, results, report))
                  for p, o in zip(parts, outs)]
         for p in procs:
             p.start()
