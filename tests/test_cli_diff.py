@@ -101,8 +101,8 @@ def test_html_page_highlights_the_differing_columns(db, tmp_path):
     page = out.read_text()
     assert page.startswith("<!doctype html>") and "http" not in page.split("<body>")[1]  # nothing from a network
     # the details are JSON inside the page (small report); their HTML is escaped in it
-    assert '<mark class=\\"D\\">250 NEW HARBOR BLVD             </mark>' in page
-    assert '<mark class=\\"D\\">100 OLD RIVER RD                </mark>' in page
+    assert '<mark class=\\"D\\">250 NEW HARBOR BLVD             <\\/mark>' in page
+    assert '<mark class=\\"D\\">100 OLD RIVER RD                <\\/mark>' in page
     for number in EXPECTED:
         assert f'["{number}",{1 if EXPECTED[number] else 0},"{" ".join(EXPECTED[number])}"' in page
 
