@@ -158,7 +158,7 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
         p1s = p1_records([n.upper() for n in importers], payment_type=payment.upper(), ctpat=ctpat,
                          layouts=sim.layouts)
         data = for_filer(sim.store, filer["filer_code"], "XP", p1s)
-        answer = parse(await run_in_threadpool(sim.submit, data, filer_code=filer["filer_code"]))
+        answer = parse(await run_in_threadpool(lambda: sim.submit(data, filer_code=filer["filer_code"], channel="http")))
         details = [r for b in answer.blocks for r in b.details]
         conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
         if conditions:
