@@ -45,15 +45,24 @@ def blank_passwords(data: bytes) -> bytes:
     """Every A record's password blanked, whatever the framing (LF, CR/LF or none)."""
     first, last = PASSWORD_COLUMNS
     if b"\n" in data:
-        return b"\n".join(_blank(line, first, last) for line in data.split(b"\n"))
-    return b"".join(_blank(data[i:i + RECORD_LENGTH], first, last) for i in range(0, len(data), RECORD_LENGTH))
-
-
-def _blank(record: bytes, first: int, last: int) -> bytes:
-    if record[:1] != b"A" or len(record) < first:
-        return record
-    end = min(last, len(record))
-    return record[:first - 1] + b" " * (end - first + 1) + record[end:]
+        starts = [0] if data[:1] == b"A" else []
+        at = data.find(b"\nA")
+        while at >= 0:  # few A records in a transmission: find them, do not split every line
+            starts.append(at + 1)
+            at = data.find(b"\nA", at + 1)
+        ends = [data.find(b"\n", s) for s in starts]
+    else:
+        starts = [i for i in range(0, len(data), RECORD_LENGTH) if data[i:i + 1] == b"A"]
+        ends = [min(s + RECORD_LENGTH, len(data)) for s in starts]
+    if not starts:
+        return data
+    out = bytearray(data)
+    for s, e in zip(starts, ends):
+        e = len(data) if e < 0 else e
+        lo, hi = s + first - 1, min(s + last, e)
+        if hi > lo:
+            out[lo:hi] = b" " * (hi - lo)
+    return bytes(out)
 
 
 def status_of(answer: bytes | None) -> str:
@@ -124,22 +133,31 @@ def matches(row, **filters) -> bool:
     return all(row[k] == v for k, v in filters.items())
 
 
+_DEFAULT = JournalPolicy()
+
+
 class Journal:
     """Writes exchange rows to a store under a policy; ``None`` policy: nothing written."""
 
     def __init__(self, store, policy: JournalPolicy | None = JournalPolicy()) -> None:
         self.store = store
         self.policy = policy
+        # Rows of exchanges that changed nothing go in batches (Store.journal_add): for
+        # long-running servers, which flush the batch when they stop; a one-shot command
+        # writes each row with its exchange.
+        self.batched = False
 
     def record(self, *, channel: str, request: bytes, answer: bytes | None, ms: float, as_of: dt.date,
                fault: str | None = None, filer_code: str | None = None,
-               application_id: str | None = None) -> dict:
-        """Journal one exchange (and log its access line); the one call every channel makes."""
+               application_id: str | None = None, changed_data: bool = False) -> dict:
+        """Journal one exchange (and log its access line); the one call every channel makes.
+        ``changed_data``: the row belongs to the caller's transaction; otherwise, when
+        ``batched``, it goes with the next batch of rows (Store.journal_add)."""
         row = exchange_row(channel=channel, request=request, answer=answer, ms=ms, as_of=as_of,
-                           policy=self.policy or JournalPolicy(), received=dt.datetime.now(dt.timezone.utc),
+                           policy=self.policy or _DEFAULT, received=dt.datetime.now(dt.timezone.utc),
                            fault=fault, filer_code=filer_code, application_id=application_id)
         if self.policy is not None:
-            row["id"] = self.store.journal_add(row, max_rows=self.policy.max_rows)
+            self.store.journal_add(row, max_rows=self.policy.max_rows, batched=self.batched and not changed_data)
         if access_log.isEnabledFor(logging.INFO):
             access_log.info(access_line(row))
         return row

@@ -48,6 +48,7 @@ class Server:
                  admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
                  on_ready: Callable[["Server"], None] | None = None) -> None:
         self.sim = sim
+        sim.journal.batched = True  # flushed every JOURNAL_DELAY and when the server stops
         self.host = host
         self.port = port
         self.tcp_port = tcp_port
@@ -77,11 +78,21 @@ class Server:
         if self.tcp_port is not None:
             self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.faults)
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
+        flusher = asyncio.create_task(self._flush_journal())
         try:
             await self.uvicorn.serve()
         finally:
+            flusher.cancel()
+            self.sim.store.flush_journal()
             if self._tcp is not None:
                 self._tcp.close()
+
+    async def _flush_journal(self) -> None:
+        """Batched journal rows reach the table within a second, even when the server idles
+        (another process, e.g. `abisim journal`, reads the table itself)."""
+        while True:
+            await asyncio.sleep(self.sim.store.JOURNAL_DELAY)
+            self.sim.store.flush_journal()
 
     def run(self) -> None:
         asyncio.run(self.serve())

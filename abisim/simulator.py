@@ -121,7 +121,8 @@ class Simulator:
             store.fault("before-journal")
             channel, started, fault = exchange
             self.journal.record(channel=channel, request=data, answer=body, as_of=as_of, fault=fault,
-                                ms=(time.perf_counter() - started) * 1000, filer_code=sender, application_id=app)
+                                ms=(time.perf_counter() - started) * 1000, filer_code=sender, application_id=app,
+                                changed_data=not (queries_only or test_mode))
         return body
 
     def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer) -> list[Record]:

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -134,6 +135,8 @@ MIGRATIONS = [
     """,
     # 2 (issue 13): the journal keeps one row per exchange - request and answer together,
     # with its channel, status and timing; bodies by policy (abisim.journal), passwords never.
+    # No index but the id: each would cost every exchange a page write (benchmarks/journal.py),
+    # and the table is bounded, so reading it by filer or time scans at most max_rows rows.
     """
     DROP TABLE journal;
     CREATE TABLE journal (
@@ -151,9 +154,7 @@ MIGRATIONS = [
         answer_bytes INTEGER NOT NULL,
         request TEXT,                             -- passwords blanked; NULL when the policy keeps no body
         answer TEXT
-    );
-    CREATE INDEX journal_filer ON journal(filer_code, id);
-    CREATE INDEX journal_received ON journal(received)
+    )
     """,
 ]
 
@@ -199,6 +200,10 @@ class Store:
         self._memory_conn: sqlite3.Connection | None = None
         # A hook the fault-injection tests set: called with a label inside transactions.
         self.fault_hook = None
+        # Journal rows of exchanges that changed nothing, written a batch at a time (see journal_add).
+        self._journal_pending: list[tuple[dict, int | None]] = []
+        self._journal_lock = threading.Lock()
+        self._journal_oldest = 0.0
         self.migrate()
 
     @classmethod
@@ -231,6 +236,7 @@ class Store:
         return conn
 
     def close(self) -> None:
+        self.flush_journal()
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
@@ -252,6 +258,8 @@ class Store:
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
+        if durable and self._journal_pending:
+            self.flush_journal()  # the journal keeps the order of exchanges
         if not durable:
             conn.execute("PRAGMA synchronous = NORMAL")
         try:
@@ -303,6 +311,8 @@ class Store:
 
     def reset(self) -> None:
         """Empty every table (the schema stays)."""
+        with self._journal_lock:
+            self._journal_pending.clear()
         with self.transaction() as conn:
             for table in ("bond_parties", "bonds", "sureties", "importers", "filers",
                           "powers_of_attorney", "pms_switches", "notifications", "journal", "counters"):
@@ -422,19 +432,50 @@ class Store:
                                  (filer_code,)).fetchall()
 
     # -- journal (abisim.journal decides what a row holds)
-    def journal_add(self, row: dict, *, max_rows: int | None = None) -> int:
-        cols = list(row)
+    JOURNAL_BATCH = 256  # rows written per commit, at most
+    JOURNAL_DELAY = 0.5  # seconds a row may wait for its batch (see also flush_journal)
+
+    def journal_add(self, row: dict, *, max_rows: int | None = None, batched: bool = False) -> None:
+        """Write an exchange's row: in the current transaction, or - ``batched``, for an
+        exchange that changed nothing - with the next batch of such rows. A commit costs more
+        than a bond query's answer; a batch shares it. Batched rows reach the table before
+        any read of the journal, any durable transaction, when 256 wait, and after 0.5 s."""
+        if batched:
+            now = time.monotonic()
+            with self._journal_lock:
+                if not self._journal_pending:
+                    self._journal_oldest = now
+                self._journal_pending.append((row, max_rows))
+                due = (len(self._journal_pending) >= self.JOURNAL_BATCH
+                       or now - self._journal_oldest >= self.JOURNAL_DELAY)
+            if due:
+                self.flush_journal()
+            return
         with self.transaction(durable=False) as conn:
-            cur = conn.execute(f"INSERT INTO journal ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                               [row[c] for c in cols])
-            rowid = cur.lastrowid
-            if max_rows and rowid % 64 == 0:  # bounded: the oldest rows go, a few at a time
-                conn.execute("DELETE FROM journal WHERE id <= ?", (rowid - max_rows,))
-            return rowid
+            self._journal_insert(conn, [(row, max_rows)])
+
+    def flush_journal(self) -> None:
+        """Write the batched journal rows now."""
+        with self._journal_lock:
+            rows, self._journal_pending = self._journal_pending, []
+        if rows:
+            with self.transaction(durable=False) as conn:
+                self._journal_insert(conn, rows)
+
+    @staticmethod
+    def _journal_insert(conn: sqlite3.Connection, rows: list[tuple[dict, int | None]]) -> None:
+        cols = list(rows[0][0])
+        conn.executemany(f"INSERT INTO journal ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                         [[row[c] for c in cols] for row, _ in rows])
+        max_rows = rows[-1][1]
+        last = conn.execute("SELECT MAX(id) FROM journal").fetchone()[0]
+        if max_rows and last > max_rows and (last % 64 < len(rows) or len(rows) >= 64):
+            conn.execute("DELETE FROM journal WHERE id <= ?", (last - max_rows,))  # bounded: the oldest go
 
     def journal(self, *, filer_code: str | None = None, application_id: str | None = None,
                 since: str | None = None, until: str | None = None, channel: str | None = None,
                 status: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
+        self.flush_journal()
         where, args = [], []
         for column, value, op in (("filer_code", filer_code, "="), ("application_id", application_id, "="),
                                   ("received", since, ">="), ("received", until, "<"),
@@ -446,5 +487,6 @@ class Store:
         return self.conn.execute(sql, [*args, limit]).fetchall()
 
     def journal_clear(self) -> int:
+        self.flush_journal()
         with self.transaction() as conn:
             return conn.execute("DELETE FROM journal").rowcount

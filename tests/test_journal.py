@@ -66,7 +66,7 @@ def test_every_channel_journals_one_row_per_exchange_without_the_password(abisim
     result = CliRunner().invoke(main, ["submit", str(path), "--db", abisim_server.harness.store.path,
                                        "--as-of", "2026-11-25"])
     assert result.exit_code == 0, result.output
-    rows = abisim_server.exchanges()
+    rows = sorted(abisim_server.exchanges(), key=lambda r: r["received"])  # two writers: by time, not id
     assert [(r["channel"], r["application_id"], r["answer_application_id"], r["status"]) for r in rows] == [
         ("http", "KI", "KR", "accepted"), ("tcp", "TP", "TT", "accepted"),
         ("python", "KI", "KR", "accepted"), ("cli", "KI", "KR", "accepted")]
@@ -173,3 +173,23 @@ def test_a_version_1_database_migrates_its_journal(tmp_path):
     store = Store(path)
     columns = [d[0] for d in store.conn.execute("SELECT * FROM journal").description]
     assert store.journal() == [] and {"channel", "status", "ms", "request", "answer"} <= set(columns)
+
+
+def test_served_queries_are_journaled_in_batches_that_keep_the_order(store):
+    from abisim.clock import fixed
+    from abisim.simulator import Simulator
+
+    sim = Simulator(store, fixed(dt.date(2026, 11, 25)))
+    sim.journal.batched = True  # as `abisim serve` does
+    count = lambda: store.conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0]  # noqa: E731
+    sim.submit(KI)
+    sim.submit(KI)
+    assert count() == 0  # waiting for their batch
+    sim.submit(TP)  # a transmission that changes data: the batch goes first, then its own row
+    assert [r["application_id"] for r in store.conn.execute("SELECT application_id FROM journal ORDER BY id")] \
+        == ["KI", "KI", "TP"]
+    sim.submit(KI)
+    assert len(store.journal()) == 4  # a read sees every exchange
+    for _ in range(store.JOURNAL_BATCH):
+        sim.submit(KI)
+    assert count() >= 4 + store.JOURNAL_BATCH - 1  # a full batch is written without a read
