@@ -72,3 +72,20 @@ def _with_version(command: click.Command) -> None:
 
 
 _with_version(main)
+
+
+def _with_envvars(command: click.Command, prefix: str = "ABISIM") -> None:
+    """Every option's environment variable named after the option as typed
+    (``--json`` of ``diff``: ABISIM_DIFF_JSON), and shown in ``--help``. Options that name
+    their own (``--db``: ABISIM_DB) keep it."""
+    for p in command.params:
+        if isinstance(p, click.Option) and p.envvar is None and p.name not in ("help", "version"):
+            longest = max(p.opts, key=len).lstrip("-").replace("-", "_").upper()
+            p.envvar = f"{prefix}_{longest}"
+        if isinstance(p, click.Option) and p.envvar:
+            p.show_envvar = True
+    for name, sub in getattr(command, "commands", {}).items():
+        _with_envvars(sub, f"{prefix}_{name.replace('-', '_').upper()}")
+
+
+_with_envvars(main)
