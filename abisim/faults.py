@@ -74,10 +74,10 @@ class Faults:
                 "reject_code": self.reject_code, "count": self.count, "ratio": self.ratio}
 
 
-def reject(data: bytes, code: str, layouts=None) -> bytes:
+def reject(data: bytes, code: str, layouts=None, as_of=None) -> bytes:
     """CBP's reject batch for a transmission, with the injected condition code."""
     from abisim.simulator import reject_answer
     from abisim.transmission import parse, render
 
     t = parse(data, layouts=layouts)
-    return render(reject_answer(t, [RecordError(code, narrative(code), 1)], layouts))
+    return render(reject_answer(t, [RecordError(code, narrative(code), 1)], layouts, as_of))

@@ -96,11 +96,16 @@ def check(doc: Any) -> dict:
     for i, f in enumerate(doc.get("filers", [])):
         p = f"filers[{i}]"
         _known_keys(f, p, ("filer_code", "name", "sites", "password", "ace_portal_account", "applications",
-                           "token"))
+                           "token", "sends_for", "prepares_at"))
         sites = f.get("sites", [])
         apps = f.get("applications", [])
-        if not isinstance(sites, list) or not all(isinstance(s, str) and len(s) == 4 for s in sites):
-            raise FixtureError(f"{p}.sites", "a list of 4-character site/port codes")
+        sends_for = f.get("sends_for", [])
+        prepares_at = f.get("prepares_at", [])
+        for key, value, length, what in (("sites", sites, 4, "site/port codes"),
+                                          ("prepares_at", prepares_at, 4, "port codes"),
+                                          ("sends_for", sends_for, 3, "filer codes")):
+            if not isinstance(value, list) or not all(isinstance(v, str) and len(v) == length for v in value):
+                raise FixtureError(f"{p}.{key}", f"a list of {length}-character {what}")
         if not isinstance(apps, list) or not all(isinstance(a, str) and len(a) == 2 for a in apps):
             raise FixtureError(f"{p}.applications", "a list of 2-character application ids")
         rows["filers"].append(dict(
@@ -108,7 +113,8 @@ def check(doc: Any) -> dict:
             name=_str(f.get("name"), f"{p}.name") or "",
             sites=",".join(sites), password=_str(f.get("password"), f"{p}.password", max_length=6) or "",
             ace_portal_account=_bool(f.get("ace_portal_account"), f"{p}.ace_portal_account"),
-            applications=",".join(apps), token=_str(f.get("token"), f"{p}.token")))
+            applications=",".join(apps), token=_str(f.get("token"), f"{p}.token"),
+            sends_for=",".join(sends_for), prepares_at=",".join(prepares_at)))
     for i, s in enumerate(doc.get("sureties", [])):
         p = f"sureties[{i}]"
         _known_keys(s, p, ("surety_code", "name"))
@@ -232,7 +238,9 @@ def export(store: Store) -> dict:
         _prune(dict(filer_code=f["filer_code"], name=f["name"] or None,
                     sites=[s for s in f["sites"].split(",") if s], password=f["password"] or None,
                     ace_portal_account=bool(f["ace_portal_account"]),
-                    applications=[a for a in f["applications"].split(",") if a], token=f["token"]))
+                    applications=[a for a in f["applications"].split(",") if a], token=f["token"],
+                    sends_for=[c for c in f["sends_for"].split(",") if c],
+                    prepares_at=[c for c in f["prepares_at"].split(",") if c]))
         for f in conn.execute("SELECT * FROM filers ORDER BY filer_code")]
     doc["sureties"] = [dict(surety_code=s["surety_code"], name=s["name"])
                        for s in conn.execute("SELECT * FROM sureties ORDER BY surety_code")]

@@ -76,7 +76,7 @@ async def transmissions(call: Call) -> Response:
     if fault is not None and fault.latency_ms:
         await asyncio.sleep(fault.latency_ms / 1000)
     if fault is not None and fault.answers:
-        answer = None if fault.drop_connection else reject(data, fault.reject_code, sim.layouts)
+        answer = None if fault.drop_connection else reject(data, fault.reject_code, sim.layouts, sim.as_of)
         sim.journal_exchange(channel="http", request=data, answer=answer, started=started,
                              fault=fault.describe(), filer_code=filer)
         return _Dropped() if answer is None else _answer(call.request, answer)
@@ -167,6 +167,24 @@ async def load(call: Call) -> m.LoadAnswer:
     except fixtures.FixtureError as exc:
         raise unprocessable(str(exc), path=exc.path)
     return m.LoadAnswer(loaded=counts)
+
+
+@route("PUT", "/v1/admin/filers/{code}", auth=ADMIN, body=m.FilerRequest, answer=m.FilerAnswer,
+       summary="Add or replace a filer (sites, password, service bureau, remote preparer ports)")
+async def put_filer(call: Call) -> m.FilerAnswer:
+    code = call.request.path_params["code"].upper()
+    if len(code) != 3:
+        raise unprocessable("a filer code has 3 characters", path="code")
+    doc = {"filer_code": code, **call.body.model_dump()}
+    store = call.sim.store
+    old = store.filer(code)
+    doc["token"] = doc["token"] or (old["token"] if old is not None and old["token"] else secrets.token_urlsafe(24))
+    try:
+        await run_in_threadpool(fixtures.load, store, {"filers": [doc]})
+    except fixtures.FixtureError as exc:
+        raise unprocessable(str(exc), path=exc.path)
+    filer = next(f for f in fixtures.export(store)["filers"] if f["filer_code"] == code)
+    return m.FilerAnswer(filer=filer)
 
 
 @route("GET", "/v1/admin/journal", auth=ADMIN, query=m.AdminJournalQuery, answer=m.JournalAnswer,

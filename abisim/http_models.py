@@ -87,6 +87,23 @@ class RiderRequest(Body):
     rider_name: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
+class FilerRequest(Body):
+    """A filer (broker, service bureau) as CBP knows it; every field replaces the stored one."""
+
+    name: Annotated[str, StringConstraints(max_length=100)] = ""
+    sites: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4}$")]] = []
+    password: Annotated[str, StringConstraints(max_length=6)] = ""
+    ace_portal_account: bool = True
+    applications: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2}$")]] = Field(
+        [], description="allowed input applications; empty: all")
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="HTTP bearer token; null keeps the filer's token or makes one")
+    sends_for: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3}$")]] = Field(
+        [], description="filers this sender may send blocks for (service bureau)")
+    prepares_at: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4}$")]] = Field(
+        [], description="ports beyond its sites where it may prepare remotely")
+
+
 # -- query strings
 
 class JournalQuery(Query):
@@ -158,6 +175,10 @@ class ResetAnswer(Answer):
 
 class LoadAnswer(Answer):
     loaded: dict[str, int]
+
+
+class FilerAnswer(Answer):
+    filer: dict[str, Any]
 
 
 class ClockAnswer(Answer):

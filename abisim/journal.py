@@ -99,7 +99,7 @@ def _body(data: bytes | None, keep: bool, max_body: int) -> str | None:
 
 def exchange_row(*, channel: str, request: bytes, answer: bytes | None, ms: float, as_of: dt.date,
                  policy: JournalPolicy, received: dt.datetime, fault: str | None = None,
-                 filer_code: str | None = None, application_id: str | None = None) -> dict:
+                 filer_code: str | None = None, application_id: str | None = None, note: str | None = None) -> dict:
     """The journal row of one exchange (pure)."""
     status = status_of(answer)
     sender, app = _sender(request)
@@ -118,6 +118,7 @@ def exchange_row(*, channel: str, request: bytes, answer: bytes | None, ms: floa
         "answer_bytes": len(answer or b""),
         "request": _body(request, keep, policy.max_body),
         "answer": _body(answer, keep, policy.max_body),
+        "note": note,  # what the answer's layouts could not carry (ruling 18)
     }
 
 
@@ -149,13 +150,13 @@ class Journal:
 
     def record(self, *, channel: str, request: bytes, answer: bytes | None, ms: float, as_of: dt.date,
                fault: str | None = None, filer_code: str | None = None,
-               application_id: str | None = None, changed_data: bool = False) -> dict:
+               application_id: str | None = None, changed_data: bool = False, note: str | None = None) -> dict:
         """Journal one exchange (and log its access line); the one call every channel makes.
         ``changed_data``: the row belongs to the caller's transaction; otherwise, when
         ``batched``, it goes with the next batch of rows (Store.journal_add)."""
         row = exchange_row(channel=channel, request=request, answer=answer, ms=ms, as_of=as_of,
                            policy=self.policy or _DEFAULT, received=dt.datetime.now(dt.timezone.utc),
-                           fault=fault, filer_code=filer_code, application_id=application_id)
+                           fault=fault, filer_code=filer_code, application_id=application_id, note=note)
         if self.policy is not None:
             self.store.journal_add(row, max_rows=self.policy.max_rows, batched=self.batched and not changed_data)
         if access_log.isEnabledFor(logging.INFO):

@@ -16,8 +16,6 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-SCHEMA_VERSION = 2
-
 # Each entry brings the schema from version i to i+1.
 MIGRATIONS = [
     """
@@ -133,7 +131,18 @@ MIGRATIONS = [
 
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     """,
-    # 2 (issue 13): the journal keeps one row per exchange - request and answer together,
+    # What an answer could not carry in the layouts it was written in (ruling 18: a bond
+    # amount over 9 digits in ki-2010), one line each.
+    """
+    ALTER TABLE journal ADD COLUMN note TEXT;
+    """,
+    # Rulings 15 and 16: the filers a sender (service bureau) may send for, and the ports
+    # beyond its own sites where a filer may prepare remotely; comma separated, as sites.
+    """
+    ALTER TABLE filers ADD COLUMN sends_for TEXT NOT NULL DEFAULT '';
+    ALTER TABLE filers ADD COLUMN prepares_at TEXT NOT NULL DEFAULT '';
+    """,
+    # issue 13: the journal keeps one row per exchange - request and answer together,
     # with its channel, status and timing; bodies by policy (abisim.journal), passwords never.
     # No index but the id: each would cost every exchange a page write (benchmarks/journal.py),
     # and the table is bounded, so reading it by filer or time scans at most max_rows rows.
@@ -153,10 +162,12 @@ MIGRATIONS = [
         request_bytes INTEGER NOT NULL,
         answer_bytes INTEGER NOT NULL,
         request TEXT,                             -- passwords blanked; NULL when the policy keeps no body
-        answer TEXT
+        answer TEXT,
+        note TEXT                                 -- what the answer's layouts could not carry (ruling 18)
     )
     """,
 ]
+SCHEMA_VERSION = len(MIGRATIONS)
 
 # Columns of the importers table that the 5106 carries, in order.
 IMPORTER_COLUMNS = (
@@ -172,7 +183,8 @@ BOND_COLUMNS = (
     "reconciliation_rider", "usvi_rider",
 )
 PARTY_COLUMNS = ("bond_number", "importer_number", "role", "name", "add_date", "delete_date")
-FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token")
+FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token",
+                 "sends_for", "prepares_at")
 
 
 def default_path() -> str:
@@ -204,6 +216,7 @@ class Store:
         self._journal_pending: list[tuple[dict, int | None]] = []
         self._journal_lock = threading.Lock()
         self._journal_oldest = 0.0
+        self._journal_generation = 0  # bumped when the journal is emptied: older batches are dropped
         self.migrate()
 
     @classmethod
@@ -311,8 +324,7 @@ class Store:
 
     def reset(self) -> None:
         """Empty every table (the schema stays)."""
-        with self._journal_lock:
-            self._journal_pending.clear()
+        self._drop_pending_journal()
         with self.transaction() as conn:
             for table in ("bond_parties", "bonds", "sureties", "importers", "filers",
                           "powers_of_attorney", "pms_switches", "notifications", "journal", "counters"):
@@ -458,9 +470,18 @@ class Store:
         """Write the batched journal rows now."""
         with self._journal_lock:
             rows, self._journal_pending = self._journal_pending, []
+            generation = self._journal_generation
         if rows:
             with self.transaction(durable=False) as conn:
-                self._journal_insert(conn, rows)
+                # Checked holding the write lock: a reset or clear that began since then has
+                # emptied the journal, and these rows belong to what it emptied.
+                if generation == self._journal_generation:
+                    self._journal_insert(conn, rows)
+
+    def _drop_pending_journal(self) -> None:
+        with self._journal_lock:
+            self._journal_pending.clear()
+            self._journal_generation += 1
 
     @staticmethod
     def _journal_insert(conn: sqlite3.Connection, rows: list[tuple[dict, int | None]]) -> None:
@@ -487,6 +508,7 @@ class Store:
         return self.conn.execute(sql, [*args, limit]).fetchall()
 
     def journal_clear(self) -> int:
-        self.flush_journal()
+        self.flush_journal()  # counted as deleted
+        self._drop_pending_journal()
         with self.transaction() as conn:
             return conn.execute("DELETE FROM journal").rowcount

@@ -71,7 +71,7 @@ async def answer(sim: Simulator, faults: Faults | None, transmission: bytes) -> 
     if fault is not None and fault.latency_ms:
         await asyncio.sleep(fault.latency_ms / 1000)
     if fault is not None and fault.answers:
-        out = None if fault.drop_connection else reject(transmission, fault.reject_code, sim.layouts)
+        out = None if fault.drop_connection else reject(transmission, fault.reject_code, sim.layouts, sim.as_of)
         sim.journal_exchange(channel="tcp", request=transmission, answer=out, started=started,
                              fault=fault.describe())
         return out

@@ -14,7 +14,7 @@ import types
 
 import pytest
 
-from abisim import layouts, simulator, structure, transmission
+from abisim import applications, layouts, simulator, structure, transmission
 from abisim.layouts import FILL, ID, F
 from abisim.records import make
 
@@ -72,8 +72,11 @@ def toy_application(monkeypatch, tmp_path):
     monkeypatch.setattr(structure, "grammar_dir", lambda: grammars)
     monkeypatch.setattr(structure, "GRAMMAR_FILES", (*structure.GRAMMAR_FILES, "qx.lark"))
     monkeypatch.setattr(structure, "APPLICATIONS", (*structure.APPLICATIONS, IN_APP, OUT_APP))
-    monkeypatch.setattr(transmission, "_KNOWN_APPS", transmission._KNOWN_APPS | {IN_APP, OUT_APP})
-    monkeypatch.setattr(transmission, "_ANSWER_APPS", transmission._ANSWER_APPS | {OUT_APP})
+    monkeypatch.setitem(applications.SIMULATED_PAIRS, IN_APP, OUT_APP)
+    # (what abisim/applications.py and abisim/transmission.py derive from the pairs at import)
+    monkeypatch.setattr(applications, "SIMULATED_IDS", applications.SIMULATED_IDS | {IN_APP, OUT_APP})
+    monkeypatch.setattr(applications, "ANSWER_IDS", applications.ANSWER_IDS | {OUT_APP})
+    monkeypatch.setattr(transmission, "APPLICATION_TOKENS", transmission.APPLICATION_TOKENS | {IN_APP, OUT_APP})
     # 3. the rule, answering the input application with the output one
     monkeypatch.setitem(simulator.APPLICATIONS, IN_APP, (OUT_APP, answer_block))
     _forget_compiled()

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from abisim import fixtures, sample
-from abisim.store import Store
+from abisim.store import SCHEMA_VERSION, Store
 from tests.conftest import AS_OF
 
 

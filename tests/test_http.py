@@ -38,7 +38,8 @@ def test_tokens_are_required_and_scoped(abisim_server, client):
     assert bad.json()["title"] == "Unauthorized"
     # SV9's token, XJ5's transmission: CBP's X09/X17 reject
     r = client.post("/v1/transmissions", content=KI, headers=abisim_server.headers("SV9"))
-    assert "X1 FX09" in r.text and "X1 FX17" in r.text and "X1RF999" in r.text
+    # Ruling 14: an unauthorized sender is reported by the batch-level X09 alone.
+    assert "X1 FX09" in r.text and "X1 FX17" not in r.text and "X1RF999" in r.text
 
 
 def test_admin_routes_refuse_filer_tokens(abisim_server, client):

@@ -37,7 +37,7 @@ FIELD_CASES = [
     ("R19", (3, 47, " " * 21), (4, 47, 67, "mail_city")),
     ("R20", (3, 68, "  "), (4, 68, 69, "mail_state")),
     ("R27", (3, 79, "  "), (4, 79, 80, "mail_country")),
-    ("R14", (3, 47, "austin"), (4, 47, 52, "mail_city")),
+    ("R14", (3, 68, "tx"), (4, 68, 69, "mail_state")),  # lower case in class A (ruling 11)
     ("PDM", (3, 79, "ZQ"), (4, 79, 80, "mail_country")),
     ("MVM", (4, 44, " " * 15), (5, 44, 58, "phone")),
     ("X40", (3, 50, "\x1b"), (4, 50, 50, "mail_city")),
@@ -74,11 +74,13 @@ def test_name_qualifier_r13():
 
 
 def test_physical_address_codes_r31_r37_r38_r45_r35():
-    tb = "TB" + "1 dock rd".ljust(32) + " " * 46
-    tc = "TC" + " " * 21 + "  " + "78701    " + "  " + " " * 44
+    tb = "TB" + "1 dock rd".ljust(32) + " " * 46  # lower case in class X is fine (ruling 11)
+    tc = "TC" + " " * 21 + "  " + "78701 a   " + " " + " " * 44
     lines = tp_with(tb, tc, physical_type="3")  # a PO box is no physical address
-    codes = {e.code: e for e in errors_of(lines)}
-    assert codes["R31"].field == "physical_address_1" and codes["R31"].first_column == 5
+    found = errors_of(lines)
+    codes = {e.code: e for e in found}
+    assert not [e for e in found if e.record_id == "TB"]
+    assert codes["R31"].field == "physical_postal_code" and codes["R31"].first_column == 32
     assert codes["R37"].field == "physical_city"
     assert codes["R38"].field == "physical_state"
     assert codes["R45"].field == "physical_country"
@@ -113,7 +115,8 @@ def test_record_out_of_sequence_is_x35():
     lines = list(KI)
     lines.insert(2, TP[2])  # a T1 inside a KI block
     e = one(lines, "X35")
-    assert (e.line, e.first_column, e.last_column, e.record_id) == (3, 1, 2, "T1")
+    # Ruling 21: an out-of-place record is a whole-record problem, columns 1-80.
+    assert (e.line, e.first_column, e.last_column, e.record_id) == (3, 1, 80, "T1")
 
 
 def test_more_than_99_p1_is_x36():
@@ -123,7 +126,7 @@ def test_more_than_99_p1_is_x36():
     assert (e.line, e.record_id) == (102, "P1")
 
 
-def test_short_record_in_the_middle_is_x42_and_lenient_only_forgives_the_last():
+def test_short_record_is_x42_and_lenient_pads_every_short_record():
     lines = list(KI)
     lines[2] = lines[2][:40]
     e = one(lines, "X42")
@@ -131,7 +134,11 @@ def test_short_record_in_the_middle_is_x42_and_lenient_only_forgives_the_last():
     short_last = "\n".join(KI[:-1] + [KI[-1][:10]])
     assert abisim.parse(short_last).ok is False
     lenient = abisim.parse(short_last, lenient=True)
-    assert lenient.ok and [e.code for e in lenient.warnings] == ["X42"]
+    assert lenient.ok and [e.code for e in lenient.warnings] == ["W12"]
+    # Ruling 17: in lenient mode a short record in the middle is padded too (a short Y, a Z after it).
+    lines[-2] = lines[-2][:17]
+    middle = abisim.parse("\n".join(lines), lenient=True)
+    assert middle.ok and [(e.code, e.line) for e in middle.warnings] == [("W12", 3), ("W12", len(lines) - 1)]
 
 
 def test_records_cut_every_80_bytes_with_no_separator():
