@@ -4,6 +4,7 @@ empty directory. And the Docker image, where a Docker daemon works."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,7 +31,7 @@ def run(cmd, cwd, ok=(0,), timeout=600, env=None):
 
 
 def readme_block(after: str, lang: str = "sh") -> str:
-    """The first fenced block of ``lang`` after the line containing ``after``."""
+    """The first fenced block of ``lang`` after the text ``after``."""
     start = README.index(after)
     m = re.compile(rf"```{lang}\n(.*?)```", re.S).search(README, start)
     return m[1]
@@ -87,11 +88,42 @@ def test_installed_from_the_wheel_the_readme_works_verbatim_in_an_empty_director
     journal = run([".venv/bin/abisim", "journal", "--json"], work, env=env).stdout
     assert '"channel":"cli"' in journal and "PASS01" not in journal
 
+    if shutil.which("curl"):
+        any_language_harness(work, env)
+
     (work / "test_broker.py").write_text(readme_block("### Python, in-process or live", "python"))
     shutil.rmtree(work / "samples")  # the harness needs no files of its own
     result = run([".venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_broker.py"], work,
                  env=env)
     assert re.search(r"\b4 passed\b", result.stdout), result.stdout
+
+
+def any_language_harness(work: Path, env: dict) -> None:
+    """The README's server and curl blocks, on free ports instead of 8040 and 8041 (the only
+    change): the faulted TCP exchange is in the journal the example prints."""
+    from abisim.server import free_port
+
+    http, tcp = free_port(), free_port()
+    ports = lambda text: text.replace("8040", str(http)).replace("8041", str(tcp))  # noqa: E731
+    start = readme_block("### Any language, over loopback").splitlines()
+    run(start[0], work, env=env)
+    server = subprocess.Popen(ports(start[1]) + " --log-level warning", cwd=work, shell=True, env=env,
+                              executable="/bin/bash", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        while "HTTP on" not in (line := server.stdout.readline()):
+            assert line, f"the server did not start: {server.stderr.read()}"
+        out = run(ports(readme_block("--tcp-port 8041\n```")), work, env=env).stdout
+    finally:
+        os.killpg(server.pid, 2)
+        server.wait(timeout=30)
+    decode = json.JSONDecoder().raw_decode  # curl prints each answer without a newline
+    journal, end = decode(out, out.rindex('{"journal":'))
+    journal = journal["journal"]
+    assert [(r["channel"], r["application_id"], r["status"], r["fault"]) for r in journal] == [
+        ("http", "KI", "accepted", None), ("http", "KI", "accepted", None), ("http", "XP", "accepted", None),
+        ("tcp", "KI", "rejected", "reject X13")]
+    assert all("PASS01" not in r["request"] for r in journal) and decode(out, end)[0] == {"deleted": 4}
 
 
 def _docker_works() -> str | None:
