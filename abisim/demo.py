@@ -148,8 +148,8 @@ def activation(d: Demo) -> None:
 def second_broker(d: Demo) -> None:
     second = d.transmission("XP", "P1", SECOND_BROKER, action="A", importer_number=IMPORTER, payment_type="C",
                             path="N")
-    d.say("A second broker", f"Broker {SECOND_BROKER} asks too, and is told the switch is already set, and by "
-          "whom.")
+    d.say("A second broker", f"Broker {SECOND_BROKER} asks too, and is told the switch is already set, and "
+          "since when (never by whom: only the holder is told its own filer code).")
     d.show(d.submit(second), only=("P9",))
 
 
@@ -170,6 +170,13 @@ def entries_off_the_statement(d: Demo) -> None:
         d.echo(f"   {entry_type}{' +excise' if excise else ''}: {'yes' if ok else 'no '} - {reason}")
 
 
+def by_email(d: Demo) -> None:
+    from abisim.demo_mail import tell_by_email
+
+    tell_by_email(d.sim, step=d.step_number)
+    d.step_number += 3  # the e-mail part tells three steps
+
+
 def the_journal(d: Demo) -> None:
     rows = d.store.journal()
     d.echo(f"\nEvery exchange is in the journal: {len(rows)} exchanges. "
@@ -180,6 +187,7 @@ def the_journal(d: Demo) -> None:
 PARTS: dict[str, list[Callable[[Demo], None]]] = {
     "pms": [the_5106, filing_the_update, bond_query, comparing, activation_too_early, bond_rider, query_again,
             activation, second_broker, notifications, entries_off_the_statement],
+    "email": [by_email],  # the same process as CBP's notice runs it, by e-mail (abisim.demo_mail)
 }
 
 

@@ -126,6 +126,7 @@ PMS_CODES = {
     "P07": "IMPORTER NOT C-TPAT CERTIFIED",
     "P03": "NO POWER OF ATTORNEY ON FILE FOR FILER",
     "P02": "5106 DATA INCONSISTENT WITH BOND DATA",
+    "P08": "5106 NOT ATTACHED",  # e-mail path N only (ruling 26)
 }
 
 # Warnings for records of other eras and shapes that abisim reads without rejecting them

@@ -34,7 +34,7 @@ from abisim.transmission import parse
 DEFAULT_MAX_BODY = Limits().max_body
 
 # Modules declaring routes with abisim.api.route, besides this one (imported by create_app).
-ROUTE_MODULES: tuple[str, ...] = ()
+ROUTE_MODULES: tuple[str, ...] = ("abisim.http_pms",)
 
 
 def problem(status: int, title: str, detail: str = "", **extra) -> Response:
@@ -110,19 +110,20 @@ async def bonds(call: Call) -> m.BondsAnswer:
 @route("POST", "/v1/pms/activations", auth=FILER, body=m.ActivationRequest, answer=m.ActivationAnswer,
        summary="Periodic Monthly Statement activation request (an XP transmission)", problems=(413,))
 async def activations(call: Call) -> m.ActivationAnswer:
+    from abisim.http_pms import activation_details
+    from abisim.rules.pms import outcomes_of, with_five106_judged
+
     sim, req, filer = call.sim, call.body, call.filer["filer_code"]
-    p1s = p1_records([n.upper() for n in req.importers], payment_type=req.payment_type, ctpat=req.ctpat,
-                     layouts=sim.layouts)
-    data = for_filer(sim.store, filer, "XP", p1s)
+    details_in = activation_details(req, sim.layouts)
+    data = for_filer(sim.store, filer, "XP", details_in)
     answer = parse(await run_in_threadpool(lambda: sim.submit(data, filer_code=filer, channel="http")))
     details = [r for b in answer.blocks for r in b.details]
     conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
     if conditions:
         raise unprocessable("CBP rejected the batch", conditions=conditions)
-    return m.ActivationAnswer(outcomes=[
-        m.Outcome(importer_number=p.importer_number, result=p.result, condition_code=p.condition_code,
-                  narrative=p.narrative, switch_filer=p.switch_filer, switch_date=p.switch_date)
-        for p in details])
+    attached = {n.upper() for n in (req.five106 or {})}
+    outcomes = with_five106_judged(outcomes_of(details), req.ctpat, attached)
+    return m.ActivationAnswer(outcomes=[m.Outcome(**o.to_json()) for o in outcomes])
 
 
 @route("GET", "/v1/notifications", auth=FILER, answer=m.NotificationsAnswer,

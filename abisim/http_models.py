@@ -44,6 +44,9 @@ class ActivationRequest(Body):
     importers: list[ImporterNumber] = Field(min_length=1, max_length=99)
     payment_type: Literal["D", "C"] = "D"
     ctpat: bool = False
+    five106: dict[ImporterNumber, Annotated[str, StringConstraints(max_length=1 << 20)]] | None = Field(
+        None, description="per importer number, the broker's 5106 as a TP transmission (text): P02 judges it "
+                          "instead of the 5106 on file")
 
 
 class ResetRequest(Body):
@@ -143,13 +146,22 @@ class BondsAnswer(Answer):
     records: list[RecordOut]
 
 
+class Discrepancy(Answer):
+    code: str
+    field: str
+    five106_value: str | int | None
+    bond_value: str | int | None
+
+
 class Outcome(Answer):
     importer_number: str | None
     result: int
     condition_code: str | None
     narrative: str | None
-    switch_filer: str | None
+    switch_filer: str | None = Field(description="the holder of the switch, told to the holder only")
     switch_date: dt.date | None
+    five106: str | None = Field(None, description="which 5106 P02 judged: attached, on file")
+    discrepancies: list[Discrepancy] = []
 
 
 class ActivationAnswer(Answer):

@@ -65,6 +65,33 @@ def blank_passwords(data: bytes) -> bytes:
     return bytes(out)
 
 
+def mail_summary(raw: bytes) -> bytes:
+    """What the journal keeps of an e-mail: its addressing headers, its text, and each
+    attachment's name and size - an attached transmission's password never reaches the
+    journal, whatever its transfer encoding. Text lines holding an A record are blanked
+    as in any transmission (80-character lines only: "Activation Request" stays)."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    lines = [f"{h}: {msg[h]}" for h in ("From", "To", "Cc", "Subject", "Message-ID", "In-Reply-To") if msg[h]]
+    body = msg.get_body(("plain",))
+    if body is not None:
+        text = body.get_content()
+        lines += ["", *(_blank_80(line) for line in text.splitlines())]
+    for part in msg.iter_attachments():
+        payload = part.get_payload(decode=True) or b""
+        lines.append(f"[attachment {part.get_filename() or '(no name)'}, {len(payload)} bytes]")
+    return "\n".join(lines).encode("utf-8", errors="replace")
+
+
+def _blank_80(line: str) -> str:
+    if line[:1] == "A" and len(line.rstrip("\r")) == RECORD_LENGTH:
+        first, last = PASSWORD_COLUMNS
+        return line[:first - 1] + " " * (last - first + 1) + line[last:]
+    return line
+
+
 def status_of(answer: bytes | None) -> str:
     """accepted, or rejected (CBP's 999 BATCH REJECTED), or dropped (no answer at all)."""
     if answer is None:
@@ -102,6 +129,9 @@ def exchange_row(*, channel: str, request: bytes, answer: bytes | None, ms: floa
                  filer_code: str | None = None, application_id: str | None = None, note: str | None = None) -> dict:
     """The journal row of one exchange (pure)."""
     status = status_of(answer)
+    if channel == "email":
+        request, answer = mail_summary(request), (mail_summary(answer) if answer else answer)
+        status = "accepted"  # CBP's mail desk answers (or only records) every message it takes
     sender, app = _sender(request)
     keep = policy.bodies == "keep" or (policy.bodies == "errors" and (status != "accepted" or fault))
     return {

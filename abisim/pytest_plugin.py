@@ -2,13 +2,15 @@
 
 Fixtures:
 - ``abisim``: an in-process :class:`abisim.testing.Harness` on a temporary database with
-  the sample data, fresh for each test, at a fixed as-of date (``--abisim-as-of``).
-- ``abisim_live`` (session): one live HTTP server and raw TCP listener on free 127.0.0.1
-  ports for the whole session, stopped at its end.
+  the sample data, fresh for each test, at a fixed as-of date (``--abisim-as-of``);
+  ``abisim.send_mail(message)`` hands an e-mail to CBP's mailboxes without a socket.
+- ``abisim_live`` (session): one live HTTP server with raw TCP and SMTP listeners on free
+  127.0.0.1 ports for the whole session, stopped at its end.
 - ``abisim_server``: that live server, reset for each test - the sample database afresh,
-  the journal empty, no faults, the test's as-of date: ``.url``, ``.tcp_port``,
-  ``.admin_token``, ``.tokens`` (filer code -> bearer token), ``.harness``, and the
-  verification helpers ``.exchanges(...)`` and ``.assert_exchanges(...)``.
+  the journal and the mail empty, no faults, the test's as-of date: ``.url``,
+  ``.tcp_port``, ``.smtp_port`` (CBP's PMS mailboxes, docs/pms.md), ``.admin_token``,
+  ``.tokens`` (filer code -> bearer token), ``.harness``, and the verification helpers
+  ``.exchanges(...)`` and ``.assert_exchanges(...)``.
 
 Marker: ``@pytest.mark.abisim_as_of("2027-03-01")`` sets the as-of date of a test's
 ``abisim`` and ``abisim_server`` (a module's or class's ``pytestmark`` works too).
@@ -62,6 +64,7 @@ class LiveServer:
         self.harness = harness
         self.url = server.url
         self.tcp_port = server.tcp_port
+        self.smtp_port = server.smtp_port
         self.admin_token = server.admin_token
         self.tokens: dict[str, str] = {}
         self._read_tokens()
@@ -95,7 +98,7 @@ def abisim_live(tmp_path_factory, pytestconfig):
     from abisim.server import Server
 
     harness = Harness(tmp_path_factory.mktemp("abisim-live") / "abisim-server.sqlite3", _as_of(pytestconfig))
-    server = Server(harness.simulator, tcp_port=0).start()
+    server = Server(harness.simulator, tcp_port=0, smtp_port=0).start(timeout=60)  # a busy CI machine
     try:
         yield LiveServer(server, harness)
     finally:

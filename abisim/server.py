@@ -8,7 +8,6 @@ import logging
 import socket
 import threading
 import time
-from typing import Callable
 
 import uvicorn
 
@@ -26,66 +25,71 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-class _Uvicorn(uvicorn.Server):
-    """uvicorn, telling its owner once it listens (and on which port)."""
-
-    def __init__(self, config, on_listening: Callable[[list], None]) -> None:
-        super().__init__(config)
-        self.on_listening = on_listening
-
-    async def startup(self, sockets=None) -> None:
-        await super().startup(sockets)
-        if not self.should_exit:
-            self.on_listening([s for server in self.servers for s in server.sockets])
-
-
 class Server:
-    """HTTP on ``port``, TCP on ``tcp_port`` (None: no TCP), one simulator behind both.
-    Port 0 asks the OS for a free port; ``port``/``tcp_port`` hold the real ones once
-    listening, when ``on_ready(server)`` is called."""
+    """HTTP on ``port``, TCP on ``tcp_port`` and SMTP on ``smtp_port`` (None: not that
+    listener), one simulator behind all; answers by e-mail go to ``mail_relay`` (HOST:PORT)."""
 
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
                  admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
-                 on_ready: Callable[["Server"], None] | None = None) -> None:
+                 smtp_port: int | None = None, smtp_require_auth: bool = False,
+                 mail_relay: str | None = None) -> None:
+        from abisim.mail.handling import MailDesk
+        from abisim.mail.relay import Deliverer, parse_relay
+
         self.sim = sim
         sim.journal.batched = True  # flushed every JOURNAL_DELAY and when the server stops
-        self.host = host
-        self.port = port
-        self.tcp_port = tcp_port
         self.faults = Faults()  # one set of faults for HTTP and TCP
-        self.on_ready = on_ready
+        self.host = host
+        self.port = port or free_port(host)
+        self.tcp_port = tcp_port
+        self.smtp_port = smtp_port
+        self.smtp_require_auth = smtp_require_auth
+        self.deliverer = Deliverer(sim.store, *parse_relay(mail_relay)) if mail_relay else None
+        self.mail_desk = MailDesk(sim, queue=self.deliverer is not None,
+                                  on_answer=self.deliverer.kick if self.deliverer is not None else None)
+        self._smtp = None
         kw = {"max_body": max_body} if max_body else {}
         self.app = create_app(sim, admin_token=admin_token, faults=self.faults, **kw)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
-                                lifespan="off", log_config=None)
-        self.uvicorn = _Uvicorn(config, self._listening)
+                                lifespan="off", log_config=None)  # logging as the process set it up
+        self.uvicorn = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._tcp = None
-
-    def _listening(self, sockets) -> None:
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
-        log.info("HTTP on %s%s", self.url, f", TCP on {self.host}:{self.tcp_port}" if self._tcp else "")
-        if self.on_ready is not None:
-            self.on_ready(self)
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    async def serve(self) -> None:
-        if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.faults)
-            self.tcp_port = self._tcp.sockets[0].getsockname()[1]
+    async def serve(self, announce=None) -> None:
+        await self.open_listeners()
+        if announce is not None:
+            announce(self)  # the real ports are known now
+        log.info("HTTP on %s%s", self.url, f", TCP on {self.host}:{self.tcp_port}" if self._tcp else "")
+        delivery = asyncio.create_task(self.deliverer.run()) if self.deliverer is not None else None
         flusher = asyncio.create_task(self._flush_journal())
         try:
             await self.uvicorn.serve()
         finally:
             flusher.cancel()
             self.sim.store.flush_journal()
-            if self._tcp is not None:
-                self._tcp.close()
+            if delivery is not None:
+                delivery.cancel()
+            for listener in (self._tcp, self._smtp):
+                if listener is not None:
+                    listener.close()
+
+    async def open_listeners(self) -> None:
+        """TCP and SMTP, bound before HTTP starts: port 0 becomes the real port."""
+        if self.tcp_port is not None:
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.faults)
+            self.tcp_port = self._tcp.sockets[0].getsockname()[1]
+        if self.smtp_port is not None:
+            from abisim.mail.listener import serve_smtp
+
+            self._smtp = await serve_smtp(self.mail_desk, self.host, self.smtp_port,
+                                          require_auth=self.smtp_require_auth)
+            self.smtp_port = self._smtp.sockets[0].getsockname()[1]
 
     async def _flush_journal(self) -> None:
         """Batched journal rows reach the table within a second, even when the server idles
@@ -94,8 +98,8 @@ class Server:
             await asyncio.sleep(self.sim.store.JOURNAL_DELAY)
             self.sim.store.flush_journal()
 
-    def run(self) -> None:
-        asyncio.run(self.serve())
+    def run(self, announce=None) -> None:
+        asyncio.run(self.serve(announce))
 
     # -- in a background thread
     def start(self, timeout: float = 10) -> "Server":

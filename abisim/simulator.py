@@ -73,6 +73,11 @@ class Simulator:
         self._lock = threading.Lock()
 
     @property
+    def lock(self) -> threading.Lock:
+        """Held while one request (a transmission, an e-mail) is answered."""
+        return self._lock
+
+    @property
     def as_of(self) -> dt.date:
         return self.clock.today()
 

@@ -142,6 +142,28 @@ MIGRATIONS = [
     ALTER TABLE filers ADD COLUMN sends_for TEXT NOT NULL DEFAULT '';
     ALTER TABLE filers ADD COLUMN prepares_at TEXT NOT NULL DEFAULT '';
     """,
+    # PMS activation by e-mail (rulings 23-29): filers' addresses and CBP's mail, in and out.
+    """
+    ALTER TABLE filers ADD COLUMN email TEXT;
+    CREATE UNIQUE INDEX filers_email ON filers(email COLLATE NOCASE);
+
+    CREATE TABLE mail (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        message_id TEXT,
+        filer_code TEXT,                          -- the broker it concerns, when known
+        sender TEXT NOT NULL,
+        recipients TEXT NOT NULL,                 -- To and Cc addresses, comma separated, lower case
+        subject TEXT NOT NULL DEFAULT '',
+        raw TEXT NOT NULL,                        -- the RFC 5322 message
+        created TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'kept' CHECK (status IN ('kept', 'queued', 'delivered')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        delivered TEXT
+    );
+    CREATE INDEX mail_filer ON mail(filer_code);
+    """,
     # issue 13: the journal keeps one row per exchange - request and answer together,
     # with its channel, status and timing; bodies by policy (abisim.journal), passwords never.
     # No index but the id: each would cost every exchange a page write (benchmarks/journal.py),
@@ -184,7 +206,7 @@ BOND_COLUMNS = (
 )
 PARTY_COLUMNS = ("bond_number", "importer_number", "role", "name", "add_date", "delete_date")
 FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token",
-                 "sends_for", "prepares_at")
+                 "sends_for", "prepares_at", "email")
 
 
 def default_path() -> str:
@@ -327,7 +349,7 @@ class Store:
         self._drop_pending_journal()
         with self.transaction() as conn:
             for table in ("bond_parties", "bonds", "sureties", "importers", "filers",
-                          "powers_of_attorney", "pms_switches", "notifications", "journal", "counters"):
+                          "powers_of_attorney", "pms_switches", "notifications", "journal", "counters", "mail"):
                 conn.execute(f"DELETE FROM {table}")
 
     # -- importers
@@ -396,6 +418,9 @@ class Store:
 
     def filer_by_token(self, token: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM filers WHERE token = ?", (token,)).fetchone()
+
+    def filer_by_email(self, address: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM filers WHERE email = ? COLLATE NOCASE", (address.strip(),)).fetchone()
 
     def put_filer(self, values: dict) -> None:
         self._upsert("filers", ("filer_code",), FILER_COLUMNS, values)

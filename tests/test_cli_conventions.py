@@ -90,7 +90,8 @@ def test_demo_is_a_command_told_in_parts(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--db", str(tmp_path / "d.sqlite3"), *AS_OF])
     assert result.exit_code == 0, result.output
     assert "== 11. Entries that stay off the statement" in result.output
-    assert "Every exchange is in the journal: 7 exchanges" in result.output
+    assert "== 12. The same process by e-mail" in result.output  # the e-mail part (abisim.demo_mail)
+    assert "Every exchange is in the journal: 9 exchanges" in result.output  # 7 transmissions, 2 e-mails
     told = []
     extra = [lambda d: told.append(d.found["counts"]["importers"]) or d.say("One more step", "an extension")]
     d = demo.run(tmp_path / "e.sqlite3", None, ["pms"], told.append)

@@ -193,3 +193,19 @@ def test_served_queries_are_journaled_in_batches_that_keep_the_order(store):
     for _ in range(store.JOURNAL_BATCH):
         sim.submit(KI)
     assert count() >= 4 + store.JOURNAL_BATCH - 1  # a full batch is written without a read
+
+
+def test_e_mail_is_journaled_without_the_passwords_of_attached_transmissions(abisim):
+    from email.message import EmailMessage
+
+    from abisim.mail.addresses import PMS_MAILBOX
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "abi@xj5.example.com", PMS_MAILBOX, "Activation Request"
+    msg.set_content("Periodic Monthly Statement Activation\n\nPlease activate 12-3456789A1\n" + KI.decode())
+    msg.add_attachment(TP.decode("latin-1"), filename="12-3456789A1.abi")
+    assert abisim.send_mail(msg)
+    [row] = abisim.assert_exchanges(1, channel="email", filer="XJ5", status="accepted")
+    assert "PASS01" not in row["request"] and "PASS01" not in (row["answer"] or "")
+    assert "Subject: Activation Request" in row["request"] and "[attachment 12-3456789A1.abi, " in row["request"]
+    assert "Periodic Monthly Statement Activation" in row["request"] and row["answer"].startswith("From: ")

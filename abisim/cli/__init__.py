@@ -19,7 +19,7 @@ from abisim import __version__
 
 # Command modules, each defining ``register(main)``.
 COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "bond_team",
-                   "importer", "poa", "filers", "notifications", "serve", "journal", "samples", "demo")
+                   "importer", "poa", "filers", "notifications", "mail", "serve", "journal", "samples", "demo")
 
 
 class _Main(click.Group):

@@ -1,4 +1,5 @@
-"""``abisim serve``: HTTP (and raw TCP) on loopback for test harnesses in any language."""
+"""``abisim serve``: HTTP (and raw TCP, and SMTP for PMS e-mail) on loopback for test
+harnesses in any language."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def register(main: click.Group) -> None:
     @click.option("--admin-token", default=None, envvar="ABISIM_ADMIN_TOKEN",
                   help="Token of the admin routes (default: $ABISIM_ADMIN_TOKEN, else generated and printed).")
     @click.option("--max-body", default=1 << 20, show_default=True, type=int, help="Largest request body, bytes.")
+    @click.option("--smtp-port", default=None, type=int,
+                  help="Also listen for e-mail to CBP's PMS mailboxes here (0: a free one; docs/pms.md).")
+    @click.option("--smtp-require-auth", is_flag=True, help="Refuse mail without SMTP AUTH (filer code, token).")
+    @click.option("--mail-relay", default=None, metavar="HOST:PORT",
+                  help="Also deliver CBP's e-mail answers to this SMTP server (e.g. a mail catcher).")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
     @click.option("--log-level", default="info", show_default=True,
@@ -33,10 +39,11 @@ def register(main: click.Group) -> None:
     @click.option("--journal-max-body", default=DEFAULT_MAX_BODY, show_default=True, type=click.IntRange(0),
                   help="Each body kept is cut at this many bytes.")
     @as_of_option
-    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, log_level, journal_bodies,
-              journal_max_rows, journal_max_body, as_of):
-        """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP.
-        Port 0 asks for a free port; the ports listened on are printed."""
+    def serve(db, host, port, tcp_port, admin_token, max_body, smtp_port, smtp_require_auth, mail_relay, sample,
+              lenient, log_level, journal_bodies, journal_max_rows, journal_max_body, as_of):
+        """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
+        --smtp-port CBP's PMS mailboxes (docs/pms.md). Port 0 asks for a free port; the
+        ports listened on are printed."""
         import logging
 
         from abisim import fixtures
@@ -55,14 +62,25 @@ def register(main: click.Group) -> None:
             fixtures.load(sim.store, sample_data.fixture(sim.as_of))
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}, not loopback", err=True)
-        def ready(server) -> None:
-            click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
-            click.echo(f"abisim: HTTP on {server.url}"
-                       + (f", TCP on {host}:{server.tcp_port}" if server.tcp_port is not None else ""))
-            if admin_token is None:
-                click.echo(f"abisim: admin token {server.admin_token}")
-            sys.stdout.flush()
+        from abisim.mail.relay import parse_relay
 
+        if mail_relay is not None:
+            try:
+                parse_relay(mail_relay)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--mail-relay")
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
-                        log_level=log_level, on_ready=ready)
-        server.run()
+                        log_level=log_level, smtp_port=smtp_port, smtp_require_auth=smtp_require_auth,
+                        mail_relay=mail_relay)
+        click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
+
+        def announce(s):
+            click.echo(f"abisim: HTTP on {s.url}"
+                       + (f", TCP on {host}:{s.tcp_port}" if s.tcp_port is not None else "")
+                       + (f", SMTP on {host}:{s.smtp_port}" if s.smtp_port is not None else ""))
+            if mail_relay:
+                click.echo(f"abisim: e-mail answers also delivered to {mail_relay}")
+            if admin_token is None:
+                click.echo(f"abisim: admin token {s.admin_token}")
+            sys.stdout.flush()
+        server.run(announce)
