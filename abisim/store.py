@@ -239,6 +239,7 @@ class Store:
         self._journal_lock = threading.Lock()
         self._journal_oldest = 0.0
         self._journal_generation = 0  # bumped when the journal is emptied: older batches are dropped
+        self._journal_flushing = threading.Lock()  # a read waits for a batch on its way to the table
         self.migrate()
 
     @classmethod
@@ -486,22 +487,29 @@ class Store:
                 due = (len(self._journal_pending) >= self.JOURNAL_BATCH
                        or now - self._journal_oldest >= self.JOURNAL_DELAY)
             if due:
-                self.flush_journal()
+                # Inside a transaction, never wait for another flush: it may be waiting for ours.
+                self.flush_journal(wait=not self.conn.in_transaction)
             return
         with self.transaction(durable=False) as conn:
             self._journal_insert(conn, [(row, max_rows)])
 
-    def flush_journal(self) -> None:
-        """Write the batched journal rows now."""
-        with self._journal_lock:
-            rows, self._journal_pending = self._journal_pending, []
-            generation = self._journal_generation
-        if rows:
-            with self.transaction(durable=False) as conn:
-                # Checked holding the write lock: a reset or clear that began since then has
-                # emptied the journal, and these rows belong to what it emptied.
-                if generation == self._journal_generation:
-                    self._journal_insert(conn, rows)
+    def flush_journal(self, wait: bool = True) -> None:
+        """Write the batched journal rows now (and, with ``wait``, let a flush another
+        thread has begun finish first, so that a read after this sees every row)."""
+        if not self._journal_flushing.acquire(blocking=wait):
+            return
+        try:
+            with self._journal_lock:
+                rows, self._journal_pending = self._journal_pending, []
+                generation = self._journal_generation
+            if rows:
+                with self.transaction(durable=False) as conn:
+                    # Checked holding the write lock: a reset or clear that began since then has
+                    # emptied the journal, and these rows belong to what it emptied.
+                    if generation == self._journal_generation:
+                        self._journal_insert(conn, rows)
+        finally:
+            self._journal_flushing.release()
 
     def _drop_pending_journal(self) -> None:
         with self._journal_lock:
