@@ -16,7 +16,7 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m abisim.demo
+	$(BIN)/abisim demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

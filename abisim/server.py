@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
 
 import uvicorn
 
+from abisim.faults import Faults
 from abisim.http import create_app
 from abisim.simulator import Simulator
 from abisim.tcp import serve_tcp
+
+log = logging.getLogger("abisim.server")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -34,6 +38,8 @@ class Server:
 
         self.sim = sim
         self.reuse_port = reuse_port  # several processes on the same ports (abisim.workers)
+        sim.journal.batched = True  # flushed every JOURNAL_DELAY and when the server stops
+        self.faults = Faults()  # one set of faults for HTTP and TCP
         self.host = host
         self.port = port or free_port(host)
         self.tcp_port = tcp_port
@@ -44,10 +50,10 @@ class Server:
                                   on_answer=self.deliverer.kick if self.deliverer is not None else None)
         self._smtp = None
         kw = {"max_body": max_body} if max_body else {}
-        self.app = create_app(sim, admin_token=admin_token, **kw)
+        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, **kw)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
-                                lifespan="off")
+                                lifespan="off", log_config=None)  # logging as the process set it up
         self.uvicorn = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._tcp = None
@@ -60,10 +66,14 @@ class Server:
         await self.open_listeners()
         if announce is not None:
             announce(self)  # the real ports are known now
+        log.info("HTTP on %s%s", self.url, f", TCP on {self.host}:{self.tcp_port}" if self._tcp else "")
         delivery = asyncio.create_task(self.deliverer.run()) if self.deliverer is not None else None
+        flusher = asyncio.create_task(self._flush_journal())
         try:
             await self.uvicorn.serve(sockets=[self._reuse_port_socket()] if self.reuse_port else None)
         finally:
+            flusher.cancel()
+            self.sim.store.flush_journal()
             if delivery is not None:
                 delivery.cancel()
             for listener in (self._tcp, self._smtp):
@@ -73,7 +83,7 @@ class Server:
     async def open_listeners(self) -> None:
         """TCP and SMTP, bound before HTTP starts: port 0 becomes the real port."""
         if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port,
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.faults,
                                         **({"reuse_port": True} if self.reuse_port else {}))
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         if self.smtp_port is not None:
@@ -94,6 +104,13 @@ class Server:
         sock.bind((self.host, self.port))
         sock.listen(2048)
         return sock
+
+    async def _flush_journal(self) -> None:
+        """Batched journal rows reach the table within a second, even when the server idles
+        (another process, e.g. `abisim journal`, reads the table itself)."""
+        while True:
+            await asyncio.sleep(self.sim.store.JOURNAL_DELAY)
+            self.sim.store.flush_journal()
 
     def run(self, announce=None) -> None:
         asyncio.run(self.serve(announce))

@@ -40,14 +40,14 @@ class SharedClock:
             self._value.value = value.toordinal() if value is not None else 0
 
 
-def _worker(db: str, clock_value, server_kw: dict, lenient: bool) -> None:
+def _worker(db: str, clock_value, server_kw: dict, lenient: bool, journal) -> None:
     from abisim.server import Server
     from abisim.simulator import Simulator
     from abisim.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops the workers (SIGTERM)
     _die_with_parent()
-    sim = Simulator(Store(db), SharedClock(clock_value), lenient=lenient)
+    sim = Simulator(Store(db), SharedClock(clock_value), lenient=lenient, journal=journal)
     Server(sim, reuse_port=True, **server_kw).run()
 
 
@@ -62,11 +62,11 @@ def _die_with_parent() -> None:
 
 
 def serve_workers(workers: int, *, db: str, server_kw: dict, first_only: dict | None = None, lenient: bool = False,
-                  as_of: dt.date | None = None, on_ready=None) -> None:
+                  as_of: dt.date | None = None, on_ready=None, journal=None) -> None:
     """Run ``workers`` server processes (``Server`` keywords ``server_kw``) until SIGTERM or
     SIGINT. Ports 0 are resolved here, once, so that every worker listens on the same
     ones. ``first_only``: keywords for the first worker alone (the SMTP listener and the
-    mail relay, which must not run twice)."""
+    mail relay, which must not run twice). ``journal``: the workers' JournalPolicy."""
     ctx = mp.get_context("spawn")
     clock_value = ctx.Value("q", as_of.toordinal() if as_of is not None else 0)
     host = server_kw.get("host", "127.0.0.1")
@@ -79,7 +79,7 @@ def serve_workers(workers: int, *, db: str, server_kw: dict, first_only: dict | 
 
     def start(i: int) -> mp.Process:
         kw = first if i == 0 else common
-        p = ctx.Process(target=_worker, args=(db, clock_value, kw, lenient), name=f"abisim-worker-{i}")
+        p = ctx.Process(target=_worker, args=(db, clock_value, kw, lenient, journal), name=f"abisim-worker-{i}")
         p.start()
         return p
 

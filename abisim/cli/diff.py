@@ -79,22 +79,25 @@ def _cols(side) -> str:
 def register(main: click.Group) -> None:
     @main.command("diff")
     @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-    @click.option("--db", default=None, metavar="PATH", help="Bond data from this database, as KI answers it.")
+    @click.option("--db", default=None, metavar="PATH", envvar="ABISIM_DB",
+                  help="Bond data from this database, as KI answers it (default: $ABISIM_DB).")
     @click.option("--bonds", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="KR_FILE",
                   help="Bond data from captured KR answer files (repeat the option for several).")
     @as_of_option
     @click.option("--json", "as_json", is_flag=True, help="JSON lines (schema: docs/diff.md).")
     @click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True), metavar="OUT",
-                  help="Write one self-contained HTML page.")
+                  help="Write an HTML report: summary, filterable index, details on demand.")
+    @click.option("--junit", "junit_out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+                  help="Write JUnit XML, one test case per importer (for CI dashboards).")
     @click.option("--jobs", type=click.IntRange(1, 64), default=None,
                   help="Processes for large files (default: the number of cores).")
-    def diff(files, db, bonds, as_of, as_json, html_out, jobs):
+    def diff(files, db, bonds, as_of, as_json, html_out, junit_out, jobs):
         """Compare each importer's 5106 (TP files) with its bond data.
 
         Exit 0 when all are consistent, 1 when any is not, 2 on input errors.
         """
         from abisim.diff import BondData, FileDiff
-        from abisim.report_html import importer_section, page
+        from abisim.reports import item, write_reports
 
         if bool(db) == bool(bonds):
             raise click.UsageError("give the bond data with either --db PATH or --bonds KR_FILE...")
@@ -119,7 +122,8 @@ def register(main: click.Group) -> None:
         color = mode == "text" and sys.stdout.isatty()
         jobs = jobs or min(os.cpu_count() or 1, 8)
         summary = {"importers": 0, "consistent": 0, "inconsistent": 0, "as_of": as_of.isoformat()}
-        sections: list[str] = []
+        sections: list = []  # report items (abisim.reports), with --html or --junit
+        report = bool(html_out or junit_out)
         total = sum(os.path.getsize(f) for f in files)
         show_bar = sys.stderr.isatty() and total > PROGRESS_BYTES
         done_bytes = 0
@@ -127,17 +131,16 @@ def register(main: click.Group) -> None:
             for path in files:
                 # Output lines are made where the importer was compared (in parallel).
                 render = None if mode == "html" else _json_line if mode == "json" else partial(_text_lines, color)
-                run = FileDiff(path, bond_data, as_of, jobs=jobs, keep_records=mode == "html",
+                run = FileDiff(path, bond_data, as_of, jobs=jobs, keep_records=report,
                                progress=bar.update if show_bar else None, parallel_bytes=PARALLEL_BYTES,
                                render=render)
                 write = sys.stdout.write  # buffered: click.echo flushes every line
                 for r in run:
                     summary["importers"] += 1
                     summary["consistent" if r.consistent else "inconsistent"] += 1
-                    if mode == "html":
-                        if not r.consistent or r.warnings:
-                            sections.append(importer_section(r.comparison, list(r.tp), list(r.kr)))
-                    else:
+                    if report:
+                        sections.append(item(r.comparison, list(r.tp), list(r.kr), path))
+                    if mode != "html":
                         write(r.rendered)
                 sys.stdout.flush()
                 errors = run.errors
@@ -147,11 +150,11 @@ def register(main: click.Group) -> None:
                     bar.update(done_bytes - bar.pos)  # progress is sampled: finish the file's share
         if as_json:
             click.echo(dumps({"type": "summary", **summary, "input_errors": input_errors}))
-        elif html_out:
-            with open(html_out, "w", encoding="utf-8") as f:
-                f.write(page(sections, summary))
+        if report:
+            write_reports(sections, summary, files, db or list(bonds), html_out, junit_out)
+        if html_out:
             click.echo(f"{html_out}: {summary['importers']} importers, {summary['inconsistent']} inconsistent")
-        else:
+        elif not as_json:
             click.echo(f"\n{summary['importers']} importers: {summary['consistent']} consistent, "
                        f"{summary['inconsistent']} inconsistent")
         if input_errors:
