@@ -88,6 +88,7 @@ def toy_application(monkeypatch, tmp_path):
 def _forget_compiled():
     """The caches that hold what the registries said (compiled once per process)."""
     layouts._SETS.clear()
+    layouts._CHOSEN.clear()
     structure.parse_table.cache_clear()
     transmission._classes_by_prefix.cache_clear()
 
