@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -12,11 +13,14 @@ import attrs
 import uvicorn
 
 from abisim.api import Limits
+from abisim.faults import Faults
 from abisim.http import create_app
 from abisim.http_transport import protocol_class
 from abisim.simulator import Simulator
 from abisim.structure import parse_table
 from abisim.tcp import TcpLimits, serve_tcp
+
+log = logging.getLogger("abisim.server")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -32,7 +36,7 @@ class Server:
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
                  admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
                  smtp_port: int | None = None, smtp_require_auth: bool = False,
-                 mail_relay: str | None = None, limits: Limits | None = None,
+                 mail_relay: str | None = None, reuse_port: bool = False, limits: Limits | None = None,
                  tcp_limits: TcpLimits | None = None) -> None:
         from abisim.mail.handling import MailDesk
         from abisim.mail.relay import Deliverer, parse_relay
@@ -41,6 +45,9 @@ class Server:
         # would each build it at once.
         parse_table()
         self.sim = sim
+        self.reuse_port = reuse_port  # several processes on the same ports (abisim.workers)
+        sim.journal.batched = True  # flushed every JOURNAL_DELAY and when the server stops
+        self.faults = Faults()  # one set of faults for HTTP and TCP
         self.host = host
         self.port = port or free_port(host)
         self.tcp_port = tcp_port
@@ -54,10 +61,11 @@ class Server:
         if max_body:
             limits = attrs.evolve(limits, max_body=max_body)
         self.limits, self.tcp_limits = limits, tcp_limits or TcpLimits()
-        self.app = create_app(sim, admin_token=admin_token, max_body=limits.max_body)
+        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, max_body=limits.max_body)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
-                                lifespan="off", http=protocol_class(limits),
+                                lifespan="off", log_config=None,  # logging as the process set it up
+                                http=protocol_class(limits),
                                 timeout_keep_alive=max(1, int(limits.keep_alive_timeout)))
         self.uvicorn = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -71,10 +79,14 @@ class Server:
         await self.open_listeners()
         if announce is not None:
             announce(self)  # the real ports are known now
+        log.info("HTTP on %s%s", self.url, f", TCP on {self.host}:{self.tcp_port}" if self._tcp else "")
         delivery = asyncio.create_task(self.deliverer.run()) if self.deliverer is not None else None
+        flusher = asyncio.create_task(self._flush_journal())
         try:
-            await self.uvicorn.serve()
+            await self.uvicorn.serve(sockets=[self._reuse_port_socket()] if self.reuse_port else None)
         finally:
+            flusher.cancel()
+            self.sim.store.flush_journal()
             if delivery is not None:
                 delivery.cancel()
             for listener in (self._tcp, self._smtp):
@@ -84,7 +96,8 @@ class Server:
     async def open_listeners(self) -> None:
         """TCP and SMTP, bound before HTTP starts: port 0 becomes the real port."""
         if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.tcp_limits)
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.tcp_limits, self.faults,
+                                        **({"reuse_port": True} if self.reuse_port else {}))
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         if self.smtp_port is not None:
             from abisim.mail.listener import serve_smtp
@@ -92,6 +105,25 @@ class Server:
             self._smtp = await serve_smtp(self.mail_desk, self.host, self.smtp_port,
                                           require_auth=self.smtp_require_auth)
             self.smtp_port = self._smtp.sockets[0].getsockname()[1]
+
+    def _reuse_port_socket(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        # Accepted connections inherit it: without it a small answer waits ~40 ms for
+        # the client's delayed ACK (the event loop sets it only on sockets it binds).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(2048)
+        return sock
+
+    async def _flush_journal(self) -> None:
+        """Batched journal rows reach the table within a second, even when the server idles
+        (another process, e.g. `abisim journal`, reads the table itself)."""
+        while True:
+            await asyncio.sleep(self.sim.store.JOURNAL_DELAY)
+            self.sim.store.flush_journal()
 
     def run(self, announce=None) -> None:
         asyncio.run(self.serve(announce))

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import time
 
 import attrs
 
 from abisim.errors import RecordError, narrative
+from abisim.faults import Faults, reject
 from abisim.records import RECORD_LENGTH
 from abisim.simulator import Simulator, reject_answer
 from abisim.transmission import parse, render
@@ -35,6 +38,8 @@ class TcpLimits:
     # the password is the only credential and TEST00 replaces it: open to everyone it
     # would let anyone act as any filer and read bond data. Empty: TEST00 is refused (X09).
     test_filers: frozenset[str] = frozenset()
+
+log = logging.getLogger("abisim.tcp")
 
 
 class TransmissionSplitter:
@@ -121,17 +126,29 @@ def too_large_answer(sim: Simulator, first_record: bytes | None, limit: int) -> 
     return render(reject_answer(t, [error], sim.layouts, sim.as_of), newline="\n")
 
 
-async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0,
-                    limits: TcpLimits | None = None) -> asyncio.base_events.Server:
+async def answer(sim: Simulator, faults: Faults | None, transmission: bytes,
+                 test_filers: frozenset[str] | None = None) -> bytes | None:
+    """The answer to one transmission, faults applied; None: drop the connection."""
+    started = time.perf_counter()
+    fault = faults.take() if faults is not None else None
+    if fault is not None and fault.latency_ms:
+        await asyncio.sleep(fault.latency_ms / 1000)
+    if fault is not None and fault.answers:
+        out = None if fault.drop_connection else reject(transmission, fault.reject_code, sim.layouts, sim.as_of)
+        sim.journal_exchange(channel="tcp", request=transmission, answer=out, started=started,
+                             fault=fault.describe())
+        return out
+    # In a worker thread: the event loop stays free for the other connections.
+    return await asyncio.get_running_loop().run_in_executor(None, functools.partial(
+        sim.submit, transmission, channel="tcp", started=started, fault=fault.describe() if fault else None,
+        test_filers=test_filers))
+
+
+async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0, limits: TcpLimits | None = None,
+                    faults: Faults | None = None, **listen) -> asyncio.base_events.Server:
     """Start the listener on the running loop; ``server.sockets[0].getsockname()`` tells the port."""
     limits = limits or TcpLimits()
     open_connections = 0
-    loop = asyncio.get_running_loop()
-
-    async def answer(transmission: bytes) -> bytes:
-        # In a worker thread: the event loop stays free for the other connections.
-        return await loop.run_in_executor(None, functools.partial(
-            sim.submit, transmission, test_filers=limits.test_filers))
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal open_connections
@@ -153,14 +170,20 @@ async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0,
                     await writer.drain()
                     return
                 for transmission in transmissions:
-                    writer.write(await answer(transmission))
+                    out = await answer(sim, faults, transmission, limits.test_filers)
+                    if out is None:
+                        writer.transport.abort()  # the injected fault: the connection drops
+                        return
+                    writer.write(out)
                     await writer.drain()
                 if not data:
                     return  # the client half-closed: everything it sent is answered
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass  # the client went away, or the server is stopping
+        except Exception:  # never let one connection take the listener down
+            log.exception("tcp: the connection failed")
         finally:
             open_connections -= 1
             writer.close()
 
-    return await asyncio.start_server(handle, host, port)
+    return await asyncio.start_server(handle, host, port, **listen)

@@ -143,8 +143,8 @@ class Group(click.Group):
 
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
+            raise  # a reader that went away is not an error (abisim.cli handles it)
         except sqlite3.Error as exc:
             fail(sqlite_reason(exc))
         except (StoreError, FixtureError) as exc:

@@ -8,6 +8,7 @@ import sys
 import click
 
 from abisim.cli.common import as_of_option, db_option, fail, open_store
+from abisim.journal import DEFAULT_MAX_BODY, DEFAULT_MAX_ROWS
 
 
 def register(main: click.Group) -> None:
@@ -43,46 +44,73 @@ def register(main: click.Group) -> None:
                   help="Also deliver CBP's e-mail answers to this SMTP server (e.g. a mail catcher).")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it, or creates it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
+    @click.option("--log-level", default="info", show_default=True,
+                  type=click.Choice(["debug", "info", "warning", "error"]),
+                  help="info: an access line per exchange (channel, filer, application, status, ms).")
+    @click.option("--journal", "journal_bodies", default="keep", show_default=True,
+                  type=click.Choice(["keep", "errors", "none"]),
+                  help="Which exchanges keep their bodies in the journal (every exchange keeps a row).")
+    @click.option("--journal-max-rows", default=DEFAULT_MAX_ROWS, show_default=True, type=click.IntRange(1),
+                  help="The journal keeps this many exchanges; the oldest go first.")
+    @click.option("--journal-max-body", default=DEFAULT_MAX_BODY, show_default=True, type=click.IntRange(0),
+                  help="Each body kept is cut at this many bytes.")
+    @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                  help="Processes answering on the same ports, one database (SO_REUSEPORT).")
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, max_header, keep_alive_timeout, request_timeout,
               max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_test_filers, smtp_port,
-              smtp_require_auth, mail_relay, sample, lenient, as_of):
+              smtp_require_auth, mail_relay, sample, lenient, log_level, journal_bodies, journal_max_rows,
+              journal_max_body, workers, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
-        --smtp-port CBP's PMS mailboxes (docs/pms.md)."""
+        --smtp-port CBP's PMS mailboxes (docs/pms.md). Port 0 asks for a free port; the
+        ports listened on are printed."""
+        import logging
+
         from abisim import fixtures
         from abisim import sample as sample_data
-        from abisim.api import Limits
         from abisim.clock import Clock
-        from abisim.mail.relay import parse_relay
+        from abisim.journal import JournalPolicy
+        from abisim.api import Limits
         from abisim.server import Server
         from abisim.simulator import Simulator
         from abisim.tcp import TcpLimits
+
+        for what, number in (("HTTP", port), ("TCP", tcp_port), ("SMTP", smtp_port)):
+            if number:
+                _check_port(host, number, what)
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        policy = JournalPolicy(journal_bodies, journal_max_rows, journal_max_body)
+        sim = Simulator(open_store(db, create=sample), Clock(as_of), lenient=lenient, journal=policy)
+        if sample:  # in one transaction; --sample may create the database
+            fixtures.load(sim.store, sample_data.fixture(sim.as_of), replace=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"warning: listening on {host}, not loopback", err=True)
+        from abisim.mail.relay import parse_relay
 
         if mail_relay is not None:
             try:
                 parse_relay(mail_relay)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--mail-relay")
-        for what, number in (("HTTP", port), ("TCP", tcp_port), ("SMTP", smtp_port)):
-            if number:
-                _check_port(host, number, what)
-        sim = Simulator(open_store(db, create=sample), Clock(as_of), lenient=lenient)  # --sample builds it
-        if sample:
-            fixtures.load(sim.store, sample_data.fixture(sim.as_of), replace=True)
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            click.echo(f"warning: listening on {host}, not loopback", err=True)
         limits = Limits(max_body=max_body, max_header=max_header, keep_alive_timeout=keep_alive_timeout,
                         request_timeout=request_timeout, max_connections=max_connections)
         test_filers = frozenset(c.strip().upper() for c in tcp_test_filers.split(",") if c.strip())
         tcp_limits = TcpLimits(max_transmission=tcp_max_transmission, idle_timeout=tcp_idle_timeout,
                                max_connections=max_connections, test_filers=test_filers)
-        server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, limits=limits,
-                        tcp_limits=tcp_limits, log_level="info", smtp_port=smtp_port,
-                        smtp_require_auth=smtp_require_auth, mail_relay=mail_relay)
         # Worker threads checking a large transmission hold the GIL; a short switch interval
         # lets the event loop and a small query's thread in between (answers in a few ms
         # instead of tens, at a small cost to the large one).
         sys.setswitchinterval(0.0005)
+        if workers > 1:
+            _serve_workers(sim, workers, dict(host=host, port=port, tcp_port=tcp_port, admin_token=admin_token,
+                                              log_level=log_level, limits=limits, tcp_limits=tcp_limits),
+                           dict(smtp_port=smtp_port, smtp_require_auth=smtp_require_auth, mail_relay=mail_relay),
+                           lenient, as_of, policy)
+            return
+        server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, limits=limits,
+                        tcp_limits=tcp_limits,
+                        log_level=log_level, smtp_port=smtp_port, smtp_require_auth=smtp_require_auth,
+                        mail_relay=mail_relay)
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
 
         def announce(s):
@@ -93,7 +121,33 @@ def register(main: click.Group) -> None:
                 click.echo(f"abisim: e-mail answers also delivered to {mail_relay}")
             if admin_token is None:
                 click.echo(f"abisim: admin token {s.admin_token}")
+            sys.stdout.flush()
         server.run(announce)
+
+
+def _serve_workers(sim, workers: int, server_kw: dict, mail_kw: dict, lenient: bool, as_of, policy) -> None:
+    import secrets
+
+    from abisim.workers import serve_workers
+
+    given = server_kw["admin_token"]
+    server_kw["admin_token"] = given or secrets.token_urlsafe(24)  # one token for every worker
+    host = server_kw["host"]
+
+    def ready(kw: dict) -> None:
+        click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}, {workers} workers")
+        click.echo(f"abisim: HTTP on http://{host}:{kw['port']}"
+                   + (f", TCP on {host}:{kw['tcp_port']}" if kw["tcp_port"] is not None else "")
+                   + (f", SMTP on {host}:{kw['smtp_port']}" if kw["smtp_port"] is not None else ""))
+        if kw["mail_relay"]:
+            click.echo(f"abisim: e-mail answers also delivered to {kw['mail_relay']}")
+        if given is None:
+            click.echo(f"abisim: admin token {kw['admin_token']}")
+
+    path = sim.store.path
+    sim.store.close()
+    serve_workers(workers, db=path, server_kw=server_kw, first_only=mail_kw, lenient=lenient, as_of=as_of,
+                  on_ready=ready, journal=policy)
 
 
 def _check_port(host: str, port: int, what: str) -> None:
