@@ -33,6 +33,9 @@ class TcpLimits:
 
     max_transmission: int = 1 << 20  # bytes of one transmission (about 13,000 records)
     idle_timeout: float = 60.0  # seconds without a byte from the client: the connection is closed
+    # Seconds from a transmission's first byte to its Z: a client trickling a byte per idle
+    # period would otherwise hold its connection (and its buffer) for ever.
+    transmission_timeout: float = 60.0
     max_connections: int = 256  # connections at once; more are closed on arrival
     # The senders (A-record id codes) that may use the test-mode password TEST00. Over TCP
     # the password is the only credential and TEST00 replaces it: open to everyone it
@@ -119,11 +122,29 @@ class TransmissionSplitter:
         return record
 
 
-def too_large_answer(sim: Simulator, first_record: bytes | None, limit: int) -> bytes:
-    """The reject batch for a transmission over the size limit (its A mirrored if read)."""
+def cut_off_answer(sim: Simulator, first_record: bytes | None, code: str, message: str) -> bytes:
+    """The reject batch for a transmission the listener stops reading (its A mirrored if read):
+    S01 over the size limit, S02 not whole in time."""
     t = parse(first_record + b"\n" if first_record else b"", layouts=sim.layouts)
-    error = RecordError("S01", f"{narrative('S01')} ({limit} BYTES)", 1)
-    return render(reject_answer(t, [error], sim.layouts, sim.as_of), newline="\n")
+    return render(reject_answer(t, [RecordError(code, message, 1)], sim.layouts, sim.as_of), newline="\n")
+
+
+def too_large_answer(sim: Simulator, first_record: bytes | None, limit: int) -> bytes:
+    """The reject batch for a transmission over the size limit."""
+    return cut_off_answer(sim, first_record, "S01", f"{narrative('S01')} ({limit} BYTES)")
+
+
+async def _cut_off(sim: Simulator, writer: asyncio.StreamWriter, splitter: "TransmissionSplitter",
+                   answer_of, started: float) -> None:
+    """Answer and journal a transmission the listener stops reading; the caller closes."""
+    first = splitter.records[0] if splitter.records else None
+    out = answer_of(first)
+    writer.write(out)
+    # What was read of it (the journal cuts the body); the journal's write off the event loop.
+    read = b"\n".join(splitter.records) + (b"\n" if splitter.records else b"") + bytes(splitter.buffer)
+    await asyncio.get_running_loop().run_in_executor(None, functools.partial(
+        sim.journal_exchange, channel="tcp", request=read, answer=out, started=started))
+    await writer.drain()
 
 
 async def answer(sim: Simulator, faults: Faults | None, transmission: bytes,
@@ -157,18 +178,29 @@ async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0, limi
         try:
             if open_connections > limits.max_connections:
                 return
+            began = None  # perf_counter at the first byte of the transmission being read
             while True:
+                wait = limits.idle_timeout
+                if began is not None:
+                    wait = min(wait, began + limits.transmission_timeout - time.perf_counter())
                 try:
-                    data = await asyncio.wait_for(reader.read(65536), limits.idle_timeout)
+                    data = await asyncio.wait_for(reader.read(65536), max(wait, 0))
                 except TimeoutError:
-                    return  # idle: closed
+                    if began is not None and time.perf_counter() >= began + limits.transmission_timeout:
+                        await _cut_off(sim, writer, splitter, lambda first: cut_off_answer(
+                            sim, first, "S02", f"{narrative('S02')} ({limits.transmission_timeout:g} S)"), began)
+                    return  # idle, or too slow: closed
+                if began is None and data:
+                    began = time.perf_counter()
                 try:
                     transmissions = splitter.feed(data) if data else [t for t in [splitter.finish()] if t]
                 except TransmissionTooLarge:
-                    first = splitter.records[0] if splitter.records else None
-                    writer.write(too_large_answer(sim, first, limits.max_transmission))
-                    await writer.drain()
+                    await _cut_off(sim, writer, splitter, lambda first: too_large_answer(
+                        sim, first, limits.max_transmission), began)
                     return
+                if transmissions:
+                    # The rest read, if any, begins the next transmission's time.
+                    began = time.perf_counter() if splitter.records or splitter.buffer.strip() else None
                 for transmission in transmissions:
                     out = await answer(sim, faults, transmission, limits.test_filers)
                     if out is None:

@@ -104,6 +104,53 @@ def test_a_transmission_over_the_size_limit_is_refused_and_the_connection_closed
     assert b"X1 FS01   TRANSMISSION OVER THE SIZE LIMIT" in answer and b"X1RF999" in answer
 
 
+def test_a_transmission_over_the_size_limit_is_journaled(sim):
+    limit = 16 * 1024
+    with serving(sim, tcp_limits=TcpLimits(max_transmission=limit)) as server, tcp(server) as s:
+        try:
+            s.sendall(worst_ki(4 * limit))
+        except OSError:
+            pass  # the server may close before everything is sent
+        answer = read_all(s)
+    [row] = sim.store.journal(channel="tcp")
+    assert row["status"] == "rejected" and row["filer_code"] == "XJ5" and row["application_id"] == "KI"
+    assert row["request_bytes"] > limit and row["answer"] == answer.decode("latin-1")
+    assert len(row["request"]) == sim.journal.policy.max_body and "PASS01" not in row["request"]
+
+
+def test_a_client_trickling_bytes_is_cut_off_at_the_transmission_deadline(sim):
+    # One byte at a time, each well within the idle timeout: only the deadline ends it.
+    limits = TcpLimits(idle_timeout=30, transmission_timeout=0.3)
+    with serving(sim, tcp_limits=limits) as server, tcp(server) as s:
+        a_record = KI[: KI.index(b"\n") + 1]
+        s.sendall(a_record)
+        s.settimeout(0.02)  # the pace of the trickle: a byte whenever the server has said nothing
+        answer, sent = b"", len(a_record)
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except TimeoutError:
+                assert sent < 2000, "the server never cut the trickle off"
+                s.sendall(b" ")
+                sent += 1
+                continue
+            if not chunk:
+                break
+            answer += chunk
+    assert b"X1 FS02   TRANSMISSION NOT WHOLE IN TIME" in answer and b"X1RF999" in answer
+    assert answer.startswith(b"A3901XJ5")  # the A record read is mirrored
+    [row] = sim.store.journal(channel="tcp")
+    assert row["status"] == "rejected" and row["request_bytes"] == sent
+
+
+def test_transmissions_within_the_deadline_keep_the_connection(sim):
+    # The deadline runs per transmission, not per connection.
+    with serving(sim, tcp_limits=TcpLimits(transmission_timeout=5)) as server, tcp(server) as s:
+        for _ in range(3):
+            s.sendall(KI)
+            assert read_answer(s) == KR
+
+
 def test_splitter_bounds_what_it_holds():
     sp = TransmissionSplitter(max_transmission=1000)
     with pytest.raises(TransmissionTooLarge):

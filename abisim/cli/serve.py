@@ -34,6 +34,8 @@ def register(main: click.Group) -> None:
                   help="Largest TCP transmission, bytes (else an S01 reject and the connection closed).")
     @click.option("--tcp-idle-timeout", default=60.0, show_default=True, type=click.FloatRange(0.1),
                   help="Seconds without a byte before a TCP connection is closed.")
+    @click.option("--tcp-transmission-timeout", default=60.0, show_default=True, type=click.FloatRange(0.1),
+                  help="Seconds from a TCP transmission's first byte to its Z (else an S02 reject, closed).")
     @click.option("--tcp-test-filers", default="", metavar="CODES",
                   help="Filer codes (comma separated) that may use the test-mode password TEST00 over TCP; "
                        "default: none (docs/http.md says why).")
@@ -58,8 +60,8 @@ def register(main: click.Group) -> None:
                   help="Processes answering on the same ports, one database (SO_REUSEPORT).")
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, max_header, keep_alive_timeout, request_timeout,
-              max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_test_filers, smtp_port,
-              smtp_require_auth, mail_relay, sample, lenient, log_level, journal_bodies, journal_max_rows,
+              max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_transmission_timeout, tcp_test_filers,
+              smtp_port, smtp_require_auth, mail_relay, sample, lenient, log_level, journal_bodies, journal_max_rows,
               journal_max_body, workers, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
         --smtp-port CBP's PMS mailboxes (docs/pms.md). Port 0 asks for a free port; the
@@ -96,6 +98,7 @@ def register(main: click.Group) -> None:
                         request_timeout=request_timeout, max_connections=max_connections)
         test_filers = frozenset(c.strip().upper() for c in tcp_test_filers.split(",") if c.strip())
         tcp_limits = TcpLimits(max_transmission=tcp_max_transmission, idle_timeout=tcp_idle_timeout,
+                               transmission_timeout=tcp_transmission_timeout,
                                max_connections=max_connections, test_filers=test_filers)
         # Worker threads checking a large transmission hold the GIL; a short switch interval
         # lets the event loop and a small query's thread in between (answers in a few ms
