@@ -28,6 +28,7 @@ from abisim.api import (ADMIN, FILER, PUBLIC, ROUTES, Call, Endpoint, Limits, Pr
                         problem_body, route, unprocessable, validate_json, validate_query)
 from abisim.build import for_filer, p1_records
 from abisim.faults import Faults, reject
+from abisim.offload import Offloader
 from abisim.simulator import Simulator
 from abisim.transmission import parse
 
@@ -83,7 +84,8 @@ async def transmissions(call: Call) -> Response:
     # In a worker thread, with the answer's JSON if asked for: a large transmission must not
     # stall the event loop (and with it every other connection) while it is checked.
     described = fault.describe() if fault is not None else None
-    return await run_in_threadpool(_answer, call.request, lambda: sim.submit(
+    submit = call.state.submit  # a large transmission is answered in another process (abisim.offload)
+    return await run_in_threadpool(_answer, call.request, lambda: submit(
         data, filer_code=filer, channel="http", started=started, fault=described))
 
 
@@ -117,7 +119,7 @@ async def activations(call: Call) -> m.ActivationAnswer:
     sim, req, filer = call.sim, call.body, call.filer["filer_code"]
     details_in = activation_details(req, sim.layouts)
     data = for_filer(sim.store, filer, "XP", details_in)
-    answer = parse(await run_in_threadpool(lambda: sim.submit(data, filer_code=filer, channel="http")))
+    answer = parse(await run_in_threadpool(lambda: call.state.submit(data, filer_code=filer, channel="http")))
     details = [r for b in answer.blocks for r in b.details]
     conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
     if conditions:
@@ -271,7 +273,7 @@ async def openapi(call: Call) -> Response:
 # ---------------------------------------------------------------- the app
 
 def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               faults: Faults | None = None) -> Starlette:
+               faults: Faults | None = None, offloader: Offloader | None = None) -> Starlette:
     for name in ROUTE_MODULES:
         importlib.import_module(name)
     app = Starlette(routes=[Route(e.path, _endpoint(e, sim), methods=[e.method]) for e in ROUTES],
@@ -280,6 +282,7 @@ def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int 
     app.state.admin_token = admin_token or secrets.token_urlsafe(24)
     app.state.faults = faults if faults is not None else Faults()  # the server shares them with TCP
     app.state.limits = Limits(max_body=max_body)
+    app.state.submit = offloader.submit if offloader is not None else sim.submit
     return app
 
 

@@ -187,8 +187,18 @@ class Journal:
         row = exchange_row(channel=channel, request=request, answer=answer, ms=ms, as_of=as_of,
                            policy=self.policy or _DEFAULT, received=dt.datetime.now(dt.timezone.utc),
                            fault=fault, filer_code=filer_code, application_id=application_id, note=note)
+        self.add(row, changed_data=changed_data)
+        return row
+
+    def add(self, row: dict, *, changed_data: bool = False) -> None:
+        """Write a row made by :meth:`record` (here, or in another process: abisim.offload)
+        and log its access line."""
         if self.policy is not None:
             self.store.journal_add(row, max_rows=self.policy.max_rows, batched=self.batched and not changed_data)
+        self.log(row)
+
+    @staticmethod
+    def log(row: dict) -> None:
+        """The exchange's access line (logger ``abisim.access``)."""
         if access_log.isEnabledFor(logging.INFO):
             access_log.info(access_line(row))
-        return row

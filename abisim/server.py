@@ -16,6 +16,7 @@ from abisim.api import Limits
 from abisim.faults import Faults
 from abisim.http import create_app
 from abisim.http_transport import protocol_class
+from abisim.offload import OffloadPolicy, Offloader
 from abisim.simulator import Simulator
 from abisim.structure import parse_table
 from abisim.tcp import TcpLimits, serve_tcp
@@ -37,7 +38,7 @@ class Server:
                  admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
                  smtp_port: int | None = None, smtp_require_auth: bool = False,
                  mail_relay: str | None = None, reuse_port: bool = False, limits: Limits | None = None,
-                 tcp_limits: TcpLimits | None = None) -> None:
+                 tcp_limits: TcpLimits | None = None, offload: OffloadPolicy | None = None) -> None:
         from abisim.mail.handling import MailDesk
         from abisim.mail.relay import Deliverer, parse_relay
 
@@ -61,7 +62,10 @@ class Server:
         if max_body:
             limits = attrs.evolve(limits, max_body=max_body)
         self.limits, self.tcp_limits = limits, tcp_limits or TcpLimits()
-        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, max_body=limits.max_body)
+        # Large transmissions, on every channel, answered in a pool of processes (abisim.offload).
+        self.offloader = Offloader(sim, offload)
+        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, max_body=limits.max_body,
+                              offloader=self.offloader)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
                                 lifespan="off", log_config=None,  # logging as the process set it up
@@ -82,10 +86,13 @@ class Server:
         log.info("HTTP on %s%s", self.url, f", TCP on {self.host}:{self.tcp_port}" if self._tcp else "")
         delivery = asyncio.create_task(self.deliverer.run()) if self.deliverer is not None else None
         flusher = asyncio.create_task(self._flush_journal())
+        if self.offloader.policy.warm:
+            self.offloader.warm()
         try:
             await self.uvicorn.serve(sockets=[self._reuse_port_socket()] if self.reuse_port else None)
         finally:
             flusher.cancel()
+            self.offloader.close()
             self.sim.store.flush_journal()
             if delivery is not None:
                 delivery.cancel()
@@ -97,6 +104,7 @@ class Server:
         """TCP and SMTP, bound before HTTP starts: port 0 becomes the real port."""
         if self.tcp_port is not None:
             self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.tcp_limits, self.faults,
+                                        self.offloader,
                                         **({"reuse_port": True} if self.reuse_port else {}))
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         if self.smtp_port is not None:

@@ -18,6 +18,7 @@ import attrs
 
 from abisim.errors import RecordError, narrative
 from abisim.faults import Faults, reject
+from abisim.offload import Offloader
 from abisim.records import RECORD_LENGTH
 from abisim.simulator import Simulator, reject_answer
 from abisim.transmission import parse, render
@@ -148,8 +149,9 @@ async def _cut_off(sim: Simulator, writer: asyncio.StreamWriter, splitter: "Tran
 
 
 async def answer(sim: Simulator, faults: Faults | None, transmission: bytes,
-                 test_filers: frozenset[str] | None = None) -> bytes | None:
-    """The answer to one transmission, faults applied; None: drop the connection."""
+                 test_filers: frozenset[str] | None = None, offloader: Offloader | None = None) -> bytes | None:
+    """The answer to one transmission, faults applied; None: drop the connection. A large
+    one is answered in another process (``offloader``)."""
     started = time.perf_counter()
     fault = faults.take() if faults is not None else None
     if fault is not None and fault.latency_ms:
@@ -160,13 +162,15 @@ async def answer(sim: Simulator, faults: Faults | None, transmission: bytes,
                              fault=fault.describe())
         return out
     # In a worker thread: the event loop stays free for the other connections.
+    submit = offloader.submit if offloader is not None else sim.submit
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(
-        sim.submit, transmission, channel="tcp", started=started, fault=fault.describe() if fault else None,
+        submit, transmission, channel="tcp", started=started, fault=fault.describe() if fault else None,
         test_filers=test_filers))
 
 
 async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0, limits: TcpLimits | None = None,
-                    faults: Faults | None = None, **listen) -> asyncio.base_events.Server:
+                    faults: Faults | None = None, offloader: Offloader | None = None,
+                    **listen) -> asyncio.base_events.Server:
     """Start the listener on the running loop; ``server.sockets[0].getsockname()`` tells the port."""
     limits = limits or TcpLimits()
     open_connections = 0
@@ -202,7 +206,7 @@ async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0, limi
                     # The rest read, if any, begins the next transmission's time.
                     began = time.perf_counter() if splitter.records or splitter.buffer.strip() else None
                 for transmission in transmissions:
-                    out = await answer(sim, faults, transmission, limits.test_filers)
+                    out = await answer(sim, faults, transmission, limits.test_filers, offloader)
                     if out is None:
                         writer.transport.abort()  # the injected fault: the connection drops
                         return

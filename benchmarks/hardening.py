@@ -7,13 +7,16 @@
    shows as a flat cost per error.
 2. Another client's KI while the worst input within the limits is checked: `abisim serve`
    (default limits) in its own process; one client sends 1 MiB KI transmissions full of
-   errors (each reported in the answer) over TCP, back to back; another sends one-number KIs over
-   TCP and over HTTP and times each answer. Also the same KIs with no hostile client.
+   errors (each reported in the answer) over TCP, back to back, from its own process; another
+   sends one-number KIs over TCP and over HTTP and times each answer. Also the same KIs with
+   no hostile client. ``--serve-option=--offload-threshold=0`` measures the server answering
+   every transmission in its own process (no pool).
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import datetime as dt
 import os
 import platform
@@ -22,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -90,13 +92,16 @@ def latencies(http_port: int, tcp_port: int, seconds: float) -> dict:
     return out
 
 
-def hostile(tcp_port: int, stop: threading.Event, count: list) -> None:
+def hostile(tcp_port: int, stop, count) -> None:
+    """In its own process: reading its 2 MiB answers must not take this process's GIL
+    from the client being timed."""
     worst = ki_with_errors(MAX // 81 - 10)  # every error reported: the costliest answer
     with socket.create_connection(("127.0.0.1", tcp_port)) as s:
         while not stop.is_set():
             s.sendall(worst)
             read_answer(s)
-            count[0] += 1
+            with count.get_lock():
+                count.value += 1
 
 
 def report(label: str, lat: dict) -> None:
@@ -111,6 +116,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--only", choices=("errors", "clients"), default=None, help="run one part")
+    ap.add_argument("--serve-option", action="append", default=[], metavar="OPTION",
+                    help="an option for abisim serve, e.g. --serve-option=--offload-threshold=0")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"load average {os.getloadavg()[0]:.1f}")
@@ -123,7 +130,7 @@ def main() -> None:
         return
     port, tcp_port = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, "-m", "abisim.cli", "serve", "--db", db, "--port", str(port),
-                             "--tcp-port", str(tcp_port), "--as-of", AS_OF.isoformat(), "--admin-token", "b"],
+                             "--tcp-port", str(tcp_port), "--as-of", AS_OF.isoformat(), "--admin-token", "b", *args.serve_option],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(400):
@@ -133,14 +140,15 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.05)
         report("alone", latencies(port, tcp_port, args.seconds))
-        stop, count = threading.Event(), [0]
-        attacker = threading.Thread(target=hostile, args=(tcp_port, stop, count), daemon=True)
+        ctx = multiprocessing.get_context("fork")
+        stop, count = ctx.Event(), ctx.Value("q", 0)
+        attacker = ctx.Process(target=hostile, args=(tcp_port, stop, count), daemon=True)
         attacker.start()
         time.sleep(1)
         report("with a 1 MiB attacker", latencies(port, tcp_port, args.seconds))
         stop.set()
         attacker.join(30)
-        print(f"the attacker's 1 MiB transmissions answered meanwhile: {count[0]}")
+        print(f"the attacker's 1 MiB transmissions answered meanwhile: {count.value}")
     finally:
         proc.terminate()
         proc.wait(10)

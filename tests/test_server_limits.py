@@ -5,6 +5,7 @@ transmission (within the limits) is checked."""
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import socket
 import threading
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from abisim import simulator
 from abisim.api import Limits
+from abisim.offload import OffloadPolicy
 from abisim.server import Server
 from abisim.tcp import TcpLimits, TransmissionSplitter, TransmissionTooLarge
 
@@ -24,8 +26,11 @@ TP_TEST = (ROOT / "samples/answers/tp-test-mode.in.abi").read_bytes()
 
 
 @contextlib.contextmanager
-def serving(sim, limits: Limits | None = None, tcp_limits: TcpLimits | None = None):
-    server = Server(sim, tcp_port=0, limits=limits, tcp_limits=tcp_limits, admin_token="admin").start()
+def serving(sim, limits: Limits | None = None, tcp_limits: TcpLimits | None = None,
+            offload: OffloadPolicy | None = None, gate: tuple | None = None):
+    server = Server(sim, tcp_port=0, limits=limits, tcp_limits=tcp_limits, admin_token="admin", offload=offload)
+    server.offloader.gate = gate
+    server.start()
     try:
         yield server
     finally:
@@ -227,8 +232,8 @@ def test_http_connections_over_the_limit_are_503(sim):
 
 # -- the event loop stays free (finding 1)
 
-@pytest.mark.parametrize("worst_over", ["tcp", "http"])
-def test_another_clients_ki_is_answered_while_a_worst_case_input_is_checked(sim, monkeypatch, worst_over):
+def _in_the_server(monkeypatch):
+    """The worst case checked in a worker thread of the server (no offloading), held there."""
     started, release = threading.Event(), threading.Event()
     parse = simulator.parse
 
@@ -238,8 +243,23 @@ def test_another_clients_ki_is_answered_while_a_worst_case_input_is_checked(sim,
             release.wait(20)  # holds the worst case until the KI is answered (or 20 s pass)
         return parse(data, **kw)
     monkeypatch.setattr(simulator, "parse", parse_and_signal)
+    return started, release, dict(offload=OffloadPolicy(threshold=None))
+
+
+def _in_another_process(monkeypatch):
+    """The worst case answered by the server's pool of processes, held there."""
+    ctx = multiprocessing.get_context("spawn")
+    started, release = ctx.Event(), ctx.Event()
+    return started, release, dict(offload=OffloadPolicy(processes=1), gate=(started, release))
+
+
+@pytest.mark.parametrize("checked", [_in_the_server, _in_another_process])
+@pytest.mark.parametrize("worst_over", ["tcp", "http"])
+def test_another_clients_ki_is_answered_while_a_worst_case_input_is_checked(sim, monkeypatch, worst_over,
+                                                                            checked):
+    started, release, kw = checked(monkeypatch)
     worst = worst_ki(Limits().max_body - 100)
-    with serving(sim) as server:
+    with serving(sim, **kw) as server:
         result = {}
 
         def send_worst():

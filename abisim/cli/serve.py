@@ -36,6 +36,10 @@ def register(main: click.Group) -> None:
                   help="Seconds without a byte before a TCP connection is closed.")
     @click.option("--tcp-transmission-timeout", default=60.0, show_default=True, type=click.FloatRange(0.1),
                   help="Seconds from a TCP transmission's first byte to its Z (else an S02 reject, closed).")
+    @click.option("--offload-threshold", default=32 * 1024, show_default=True, type=click.IntRange(0),
+                  help="Transmissions over this many bytes are answered in a separate process (0: none).")
+    @click.option("--offload-processes", default=2, show_default=True, type=click.IntRange(1, 64),
+                  help="Processes answering large transmissions.")
     @click.option("--tcp-test-filers", default="", metavar="CODES",
                   help="Filer codes (comma separated) that may use the test-mode password TEST00 over TCP; "
                        "default: none (docs/http.md says why).")
@@ -60,8 +64,8 @@ def register(main: click.Group) -> None:
                   help="Processes answering on the same ports, one database (SO_REUSEPORT).")
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, max_header, keep_alive_timeout, request_timeout,
-              max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_transmission_timeout, tcp_test_filers,
-              smtp_port, smtp_require_auth, mail_relay, sample, lenient, log_level, journal_bodies, journal_max_rows,
+              max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_transmission_timeout, offload_threshold,
+              offload_processes, tcp_test_filers, smtp_port, smtp_require_auth, mail_relay, sample, lenient, log_level, journal_bodies, journal_max_rows,
               journal_max_body, workers, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
         --smtp-port CBP's PMS mailboxes (docs/pms.md). Port 0 asks for a free port; the
@@ -73,6 +77,7 @@ def register(main: click.Group) -> None:
         from abisim.clock import Clock
         from abisim.journal import JournalPolicy
         from abisim.api import Limits
+        from abisim.offload import OffloadPolicy
         from abisim.server import Server
         from abisim.simulator import Simulator
         from abisim.tcp import TcpLimits
@@ -100,18 +105,19 @@ def register(main: click.Group) -> None:
         tcp_limits = TcpLimits(max_transmission=tcp_max_transmission, idle_timeout=tcp_idle_timeout,
                                transmission_timeout=tcp_transmission_timeout,
                                max_connections=max_connections, test_filers=test_filers)
-        # Worker threads checking a large transmission hold the GIL; a short switch interval
-        # lets the event loop and a small query's thread in between (answers in a few ms
-        # instead of tens, at a small cost to the large one).
+        # Worker threads checking a transmission (under the offload threshold) hold the GIL; a
+        # short switch interval lets the event loop and a small query's thread in between.
         sys.setswitchinterval(0.0005)
+        offload = OffloadPolicy(threshold=offload_threshold or None, processes=offload_processes, warm=True)
         if workers > 1:
             _serve_workers(sim, workers, dict(host=host, port=port, tcp_port=tcp_port, admin_token=admin_token,
-                                              log_level=log_level, limits=limits, tcp_limits=tcp_limits),
+                                              log_level=log_level, limits=limits, tcp_limits=tcp_limits,
+                                              offload=offload),
                            dict(smtp_port=smtp_port, smtp_require_auth=smtp_require_auth, mail_relay=mail_relay),
                            lenient, as_of, policy)
             return
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, limits=limits,
-                        tcp_limits=tcp_limits,
+                        tcp_limits=tcp_limits, offload=offload,
                         log_level=log_level, smtp_port=smtp_port, smtp_require_auth=smtp_require_auth,
                         mail_relay=mail_relay)
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")

@@ -1,0 +1,153 @@
+"""Large transmissions answered in another process, so that checking one does not hold
+the server's interpreter lock (GIL) while other clients wait for small answers.
+
+A server (HTTP and TCP alike) hands a transmission over ``OffloadPolicy.threshold``
+bytes to a small pool of processes (spawned: fresh interpreters, each with its own
+simulator and SQLite connections to the same database file). The answering process
+does what ``Simulator.submit`` does in the server: a reject or a bond query is answered
+from a read snapshot, and its journal row comes back to the server, which writes it
+with its batch; a transmission that changes data is applied there in ONE transaction,
+its journal row in the same transaction, on disk before the answer comes back. Writers
+of both processes queue on the database's writer lock (as ``abisim serve --workers``
+does), and a PMS switch is set by an INSERT that does nothing once it is set: every
+guarantee holds across the processes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing as mp
+import signal
+import threading
+import time
+
+import attrs
+
+from abisim.journal import Journal, JournalPolicy
+
+
+@attrs.frozen
+class OffloadPolicy:
+    """``threshold``: transmissions over this many bytes go to the pool (None: none do);
+    ``processes``: the pool's size (spawned when first needed, or one at start: ``warm``)."""
+
+    threshold: int | None = 32 * 1024  # about 400 records: a few ms of checking in the server
+    processes: int = 2
+    warm: bool = False  # start one process with the server, not with the first large transmission
+
+
+class Offloader:
+    """``submit`` as ``Simulator.submit``, a large transmission answered in the pool.
+    ``gate``, for tests: two events (started, release); the answering process sets the
+    first and waits for the second before it answers."""
+
+    def __init__(self, sim, policy: OffloadPolicy | None = None, gate: tuple | None = None) -> None:
+        self.sim = sim
+        self.policy = policy or OffloadPolicy()
+        self.gate = gate  # read when the pool starts
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def takes(self, data: bytes | str) -> bool:
+        """Whether ``data`` goes to the pool (never for a database in memory: unshared)."""
+        threshold = self.policy.threshold
+        return threshold is not None and len(data) > threshold and self.sim.store.path != ":memory:"
+
+    def submit(self, data: bytes | str, *, started: float | None = None, **kw) -> bytes:
+        """The answer to one transmission, journaled (``Simulator.submit``'s keywords)."""
+        sim = self.sim
+        if not self.takes(data):
+            return sim.submit(data, started=started, **kw)
+        started = time.perf_counter() if started is None else started
+        if isinstance(data, str):
+            data = data.encode("latin-1", errors="replace")
+        sim.store.flush_journal()  # the rows of earlier exchanges first: the journal keeps their order
+        try:
+            body, rows = self._pool_of().submit(_answer, data, sim.as_of, time.perf_counter() - started,
+                                                kw).result()
+        except concurrent.futures.process.BrokenProcessPool:
+            # The answering process died (killed, out of memory): a new pool for the next
+            # one, and this one answered here, as a client's retry would be.
+            self._reset()
+            return sim.submit(data, started=started, **kw)
+        with sim.lock:
+            for row, written in rows:
+                if written:
+                    sim.journal.log(row)  # in the transaction that changed the data, over there
+                else:
+                    sim.journal.add(row)
+        return body
+
+    def warm(self) -> None:
+        """Start one answering process now (it imports abisim, builds the grammar's table),
+        so that the first large transmission does not wait for it."""
+        self._pool_of().submit(_ready)
+
+    def close(self) -> None:
+        self._reset()
+
+    def _pool_of(self) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                sim = self.sim
+                policy = sim.journal.policy
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    self.policy.processes, mp_context=mp.get_context("spawn"), initializer=_start,
+                    initargs=(sim.store.path, sim.layouts.versions, sim.lenient, policy, self.gate))
+            return self._pool
+
+    def _reset(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+# ---------------------------------------------------------------- in the answering process
+
+_sim = None
+_gate = None
+
+
+class _Returned(Journal):
+    """The answering process's journal: the row of an exchange that changed no data goes
+    back to the server (its batch); one that did is written in its transaction, here."""
+
+    rows: list
+
+    def add(self, row: dict, *, changed_data: bool = False) -> None:
+        if changed_data:
+            super().add(row, changed_data=True)
+        self.rows.append((row, changed_data))
+
+
+def _start(db: str, versions: tuple[str, ...], lenient: bool, policy: JournalPolicy | None, gate) -> None:
+    global _sim, _gate
+    from abisim import workers
+    from abisim.clock import Clock
+    from abisim.layouts import layout_set
+    from abisim.simulator import Simulator
+    from abisim.store import Store
+    from abisim.structure import parse_table
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the pool
+    workers.die_with_parent()
+    _sim = Simulator(Store(db), Clock(), layout_set(versions), lenient=lenient, journal=policy)
+    _sim.journal = _Returned(_sim.store, policy)
+    _gate = gate
+    parse_table()
+
+
+def _ready() -> None:
+    pass
+
+
+def _answer(data: bytes, as_of, elapsed: float, kw: dict) -> tuple[bytes, list]:
+    if _gate is not None:
+        started, release = _gate
+        started.set()
+        release.wait(20)
+    _sim.clock.set(as_of)  # the server's date when it received the transmission
+    _sim.journal.rows = []
+    body = _sim.submit(data, started=time.perf_counter() - elapsed, **kw)
+    return body, _sim.journal.rows
