@@ -129,9 +129,11 @@ class Server:
     async def _flush_journal(self) -> None:
         """Batched journal rows reach the table within a second, even when the server idles
         (another process, e.g. `abisim journal`, reads the table itself)."""
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.sim.store.JOURNAL_DELAY)
-            self.sim.store.flush_journal()
+            # In a thread: a commit (and SQLite's checkpoint after it) must not stall the loop.
+            await loop.run_in_executor(None, self.sim.store.flush_journal)
 
     def run(self, announce=None) -> None:
         asyncio.run(self.serve(announce))
