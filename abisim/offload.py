@@ -16,6 +16,7 @@ guarantee holds across the processes.
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import multiprocessing as mp
 import signal
 import threading
@@ -24,6 +25,8 @@ import time
 import attrs
 
 from abisim.journal import Journal, JournalPolicy
+
+log = logging.getLogger("abisim.offload")
 
 
 @attrs.frozen
@@ -47,11 +50,15 @@ class Offloader:
         self.gate = gate  # read when the pool starts
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._broken = 0  # pools broken by a process that died
+
+    MAX_BROKEN = 3
 
     def takes(self, data: bytes | str) -> bool:
         """Whether ``data`` goes to the pool (never for a database in memory: unshared)."""
         threshold = self.policy.threshold
-        return threshold is not None and len(data) > threshold and self.sim.store.path != ":memory:"
+        return (threshold is not None and len(data) > threshold and self.sim.store.path != ":memory:"
+                and self._broken < self.MAX_BROKEN)
 
     def submit(self, data: bytes | str, *, started: float | None = None, **kw) -> bytes:
         """The answer to one transmission, journaled (``Simulator.submit``'s keywords)."""
@@ -66,9 +73,14 @@ class Offloader:
             body, rows = self._pool_of().submit(_answer, data, sim.as_of, time.perf_counter() - started,
                                                 kw).result()
         except concurrent.futures.process.BrokenProcessPool:
-            # The answering process died (killed, out of memory): a new pool for the next
-            # one, and this one answered here, as a client's retry would be.
+            # The answering process died (killed, out of memory): this one answered here, as
+            # a client's retry would be, and a new pool for the next - unless they keep dying
+            # (a process that cannot start): then every transmission is answered here.
             self._reset()
+            self._broken += 1
+            log.warning("offload: an answering process died (%d so far)%s", self._broken,
+                        "; large transmissions are answered in the server from now on"
+                        if self._broken >= self.MAX_BROKEN else "")
             return sim.submit(data, started=started, **kw)
         with sim.lock:
             for row, written in rows:

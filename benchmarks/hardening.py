@@ -38,6 +38,7 @@ from abisim.server import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 KI = (ROOT / "samples/answers/ki-magic-2.in.abi").read_bytes()
+TP = (ROOT / "samples/answers/tp-add.in.abi").read_bytes()
 AS_OF = dt.date(2026, 11, 25)
 MAX = 1 << 20
 
@@ -45,6 +46,17 @@ MAX = 1 << 20
 def ki_with_errors(n: int, password: bytes = b"PASS01") -> bytes:
     lines = KI.split(b"\n")
     return b"\n".join([lines[0].replace(b"PASS01", password), lines[1], *[b" " * 80] * n, *lines[3:]])
+
+
+def tp_of_importers(size: int, start: int = 0) -> bytes:
+    """A TP adding as many importers as ``size`` bytes hold: the largest write within the limits."""
+    lines = TP.split(b"\n")
+    n = size // (81 * 6) - 1
+    details = []
+    for i in range(start, start + n):
+        details += [lines[2].replace(b"45-6789012AB", f"45-{i:07d}00".encode()), *lines[3:8]]
+    y = lines[8].replace(b"00006", f"{len(details) % 100_000:05d}".encode())
+    return b"\n".join([lines[0], lines[1], *details, y, lines[9], b""])
 
 
 def errors_growth(db: str) -> None:
@@ -92,11 +104,20 @@ def latencies(http_port: int, tcp_port: int, seconds: float) -> dict:
     return out
 
 
-def hostile(tcp_port: int, stop, count) -> None:
+def hostile(over: str, port: int, size: int, kind: str, stop, count) -> None:
     """In its own process: reading its 2 MiB answers must not take this process's GIL
     from the client being timed."""
-    worst = ki_with_errors(MAX // 81 - 10)  # every error reported: the costliest answer
-    with socket.create_connection(("127.0.0.1", tcp_port)) as s:
+    # KI: every error reported, the costliest answer; TP: the longest hold of the writer lock.
+    worst = ki_with_errors(size // 81 - 10) if kind == "ki" else tp_of_importers(size)
+    if over == "http":
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as c:
+            while not stop.is_set():
+                c.post("/v1/transmissions", content=worst,
+                       headers={"Authorization": "Bearer xj5-sample-token"})
+                with count.get_lock():
+                    count.value += 1
+        return
+    with socket.create_connection(("127.0.0.1", port)) as s:
         while not stop.is_set():
             s.sendall(worst)
             read_answer(s)
@@ -108,7 +129,7 @@ def report(label: str, lat: dict) -> None:
     for kind, xs in lat.items():
         xs = sorted(xs)
         p99 = xs[min(len(xs) - 1, int(len(xs) * 0.99))]
-        print(f"{label:22s} {kind:4s}: {len(xs):5d} KIs, p50 {statistics.median(xs) * 1000:6.1f} ms, "
+        print(f"{label:27s} {kind:4s}: {len(xs):5d} KIs, p50 {statistics.median(xs) * 1000:6.1f} ms, "
               f"p99 {p99 * 1000:6.1f} ms, max {xs[-1] * 1000:6.1f} ms")
 
 
@@ -116,6 +137,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--only", choices=("errors", "clients"), default=None, help="run one part")
+    ap.add_argument("--attacker", choices=("tcp", "http"), default="tcp", help="how the 1 MiB client sends")
+    ap.add_argument("--attack-bytes", type=int, default=MAX - 200,
+                    help="the size of its transmissions (e.g. just under the offload threshold)")
+    ap.add_argument("--worst", choices=("ki", "tp"), default="ki",
+                    help="ki: blank records, each an error; tp: importers added (a write)")
     ap.add_argument("--serve-option", action="append", default=[], metavar="OPTION",
                     help="an option for abisim serve, e.g. --serve-option=--offload-threshold=0")
     args = ap.parse_args()
@@ -142,13 +168,14 @@ def main() -> None:
         report("alone", latencies(port, tcp_port, args.seconds))
         ctx = multiprocessing.get_context("fork")
         stop, count = ctx.Event(), ctx.Value("q", 0)
-        attacker = ctx.Process(target=hostile, args=(tcp_port, stop, count), daemon=True)
+        target = tcp_port if args.attacker == "tcp" else port
+        attacker = ctx.Process(target=hostile, args=(args.attacker, target, args.attack_bytes, args.worst, stop, count), daemon=True)
         attacker.start()
         time.sleep(1)
-        report("with a 1 MiB attacker", latencies(port, tcp_port, args.seconds))
+        report(f"{args.attack_bytes >> 10} KiB {args.worst.upper()} over {args.attacker}", latencies(port, tcp_port, args.seconds))
         stop.set()
         attacker.join(30)
-        print(f"the attacker's 1 MiB transmissions answered meanwhile: {count.value}")
+        print(f"the attacker's transmissions answered meanwhile: {count.value}")
     finally:
         proc.terminate()
         proc.wait(10)

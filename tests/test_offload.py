@@ -4,6 +4,9 @@ per transmission, a write on disk before its answer, one PMS switch whatever the
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import threading
 from collections import Counter
 from pathlib import Path
@@ -95,3 +98,25 @@ def test_small_transmissions_and_a_memory_database_stay_in_the_server():
     assert offloader.submit(data) == (ROOT / "samples/answers/ki-magic-2.out.abi").read_bytes()
     assert offloader._pool is None  # no process was started
     assert not Offloader(sim, OffloadPolicy(threshold=None)).takes(data * 1000)
+
+
+def test_a_transmission_whose_answering_process_dies_is_answered_in_the_server(tmp_path):
+    sim = _simulator(tmp_path / "cbp.sqlite3")
+    ctx = multiprocessing.get_context("spawn")
+    started, release = ctx.Event(), ctx.Event()
+    offloader = Offloader(sim, OffloadPolicy(threshold=0, processes=1), gate=(started, release))
+    data = (ROOT / "samples/answers/ki-magic-2.in.abi").read_bytes()
+    answers = []
+    sender = threading.Thread(target=lambda: answers.append(offloader.submit(data, channel="tcp")))
+    sender.start()
+    try:
+        assert started.wait(30)
+        # Killed while it waits at the gate (never released: a dead waiter would hang set()).
+        for process in list(offloader._pool._processes.values()):
+            os.kill(process.pid, signal.SIGKILL)
+        sender.join(30)
+    finally:
+        offloader.close()
+    assert answers == [(ROOT / "samples/answers/ki-magic-2.out.abi").read_bytes()]
+    [row] = sim.store.journal()
+    assert row["channel"] == "tcp" and row["status"] == "accepted"
