@@ -79,14 +79,16 @@ def run(sim: Simulator, batch: list[bytes]) -> float:
     return time.perf_counter() - t0
 
 
-def floor(path: Path, numbers: list[str], bodies: list[bytes]) -> float:
-    """The same lookups and one journal insert per transaction, in plain sqlite3."""
+def floor(path: Path, numbers: list[str], bodies: list[bytes], answer: bytes) -> float:
+    """The same lookups and one journal insert per transaction (the exchange's row, both
+    bodies, ``answer`` standing for each answer), in plain sqlite3."""
     import sqlite3
 
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     received = dt.datetime.now(dt.timezone.utc).isoformat()
+    text = answer.decode()
     t0 = time.perf_counter()
     for number, body in zip(numbers, bodies):
         conn.execute("BEGIN IMMEDIATE")
@@ -94,8 +96,10 @@ def floor(path: Path, numbers: list[str], bodies: list[bytes]) -> float:
         conn.execute("SELECT * FROM importers WHERE importer_number = ?", (number,)).fetchone()
         conn.execute("SELECT b.*, p.role FROM bond_parties p JOIN bonds b ON b.bond_number = p.bond_number "
                      "WHERE p.importer_number = ?", (number,)).fetchall()
-        conn.execute("INSERT INTO journal (received, as_of, filer_code, application_id, direction, body) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (received, "2026-11-25", "XJ5", "KI", "in", body.decode()))
+        conn.execute("INSERT INTO journal (received, as_of, channel, filer_code, application_id, "
+                     "answer_application_id, status, ms, request_bytes, answer_bytes, request, answer) "
+                     "VALUES (?, ?, 'python', ?, ?, ?, 'accepted', 0.1, ?, ?, ?, ?)",
+                     (received, "2026-11-25", "XJ5", "KI", "KR", len(body), len(answer), body.decode(), text))
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - t0
     conn.close()
@@ -104,7 +108,7 @@ def floor(path: Path, numbers: list[str], bodies: list[bytes]) -> float:
 
 def without_journal(sim: Simulator, batch: list[bytes]) -> float:
     """The same run with the journal rows not written (the instance's method replaced)."""
-    sim.store.journal_add = lambda **kw: 0
+    sim.store.journal_add = lambda *a, **kw: 0
     try:
         return run(sim, batch)
     finally:
@@ -127,12 +131,13 @@ def main() -> None:
     rnd = random.Random(11)
     numbers = [number(rnd.randrange(args.importers)) for _ in single]
     run(sim, single[:500])  # warm the caches
-    floor(path, numbers[:500], single[:500])
+    answer = sim.submit(single[0])
+    floor(path, numbers[:500], single[:500], answer)
     # Interleaved rounds, best of each: the machine is shared, noise falls on all three alike.
     t1 = tf = tn = float("inf")
     chunks = [single[i::3] for i in range(3)]
     for chunk in chunks:
-        tf = min(tf, floor(path, numbers[:len(chunk)], chunk) / len(chunk))
+        tf = min(tf, floor(path, numbers[:len(chunk)], chunk, answer) / len(chunk))
         t1 = min(t1, run(sim, chunk) / len(chunk))
         tn = min(tn, without_journal(sim, chunk) / len(chunk))
     t6 = run(sim, six)
