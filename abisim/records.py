@@ -31,7 +31,11 @@ class Record:
         return {f.name: getattr(self, f.name) for f in self.layout.value_fields}
 
     def replace(self, **changes):
-        return attrs.evolve(self, **changes)
+        """A copy with ``changes`` (as ``attrs.evolve``, without its per-call introspection)."""
+        for name in self._init_names:
+            if name not in changes:
+                changes[name] = getattr(self, name)  # a lazy record types its fields here
+        return type(self)(**changes)
 
     def __getattr__(self, name):
         # Only reached for a slot with no value: a record read lazily (``_lazy``) keeps its
@@ -73,6 +77,7 @@ def record_class(layout: Layout) -> type:
     cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
     cls._parse_fast = _compile_parser(layout, cls)
     cls._field_names = frozenset(f.name for f in layout.value_fields)
+    cls._init_names = (*(f.name for f in layout.value_fields), "line")
     cls._lazy, cls._fill = _compile_lazy(layout, cls)
     # The grammar terminal, when the record id alone decides it (B and TN need a field).
     cls._token = None if layout.record_id in ("B", "TN") else layout.token
