@@ -594,7 +594,7 @@ class _Builder:
             block["bond_k1"] = None
             return
         self._bond_without_k2(block)
-        if rid == "K1" and rec.bond_number is not None:
+        if rid == "K1" and _names_bond(rec):
             block["bond_k1"] = rec
 
     def _bond_without_k2(self, block: dict) -> None:
@@ -735,6 +735,22 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
     yield None, held + builder.errors[n:]
 
 
+def _names_bond(k1) -> bool:
+    """Whether a K1 names a bond; from its text while it is untyped (bond_number is text:
+    None exactly when its columns are blank), so that the pairing does not type every K1."""
+    text = k1._text
+    if text is None:
+        return k1.bond_number is not None
+    where = _BOND_NUMBER_COLUMNS.get(k1.layout)
+    if where is None:
+        f = k1.layout.field("bond_number")
+        where = _BOND_NUMBER_COLUMNS[k1.layout] = f.slice if f.value_kind == "text" else False
+    if where is False:
+        return k1.bond_number is not None
+    return bool(text[where].strip(" "))
+
+
+_BOND_NUMBER_COLUMNS: dict = {}
 _KR_DETAILS = frozenset({"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"})
 APPLICATION_TOKENS = frozenset(applications.SIMULATED_IDS)
 
