@@ -1,0 +1,68 @@
+"""The one place certification reads (and, for a forced reject, writes) the journal.
+
+Everything else in abisim.certify sees exchanges as :class:`Exchange` values, so that a
+change of the journal's shape touches only this module.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Exchange:
+    """One transmission the broker sent and what abisim answered."""
+
+    id: int
+    sent: str
+    answer: str | None = None
+    received: str | None = None
+    filer: str | None = None
+    channel: str | None = None
+    forced: str | None = None  # the X code of a forced reject, when the step forced one
+
+    def to_json(self) -> dict:
+        return attrs.asdict(self)
+
+
+def exchanges_from_rows(rows) -> list[Exchange]:
+    """Exchanges from journal rows (as the store or ``GET /v1/admin/journal`` give them),
+    in the order they were received."""
+    rows = [dict(r) for r in rows]
+    answers = {r["exchange"]: r for r in rows if r.get("direction") == "out" and r.get("exchange") is not None}
+    out = []
+    for r in rows:
+        if r.get("direction") != "in":
+            continue
+        a = answers.get(r["id"])
+        out.append(Exchange(id=r["id"], sent=r["body"], answer=a["body"] if a else None, received=r.get("received"),
+                            filer=r.get("filer_code"), channel=r.get("channel"),
+                            forced=_forced_code(a["body"]) if a and r.get("forced") else None))
+    return sorted(out, key=lambda e: e.id)
+
+
+def _forced_code(answer: str) -> str | None:
+    for line in answer.splitlines():
+        if line.startswith("X1 F"):
+            return line[4:7]
+    return None
+
+
+def exchanges(store, *, after: int = 0, filer: str | None = None) -> list[Exchange]:
+    """The journal's exchanges with an id above ``after`` (a run's starting point)."""
+    rows = [r for r in store.journal(filer_code=filer, limit=1_000_000) if r["id"] > after]
+    return exchanges_from_rows(rows)
+
+
+def last_id(store) -> int:
+    rows = store.conn.execute("SELECT MAX(id) FROM journal").fetchone()
+    return rows[0] or 0
+
+
+def record_forced(store, *, as_of, filer: str | None, application: str | None, sent: bytes, answer: bytes) -> None:
+    """Journal an exchange that a plan's forced reject answered (the simulator did not)."""
+    with store.transaction():
+        exchange = store.journal_add(as_of=as_of, filer_code=filer, application_id=application, direction="in",
+                                     body=sent.decode("latin-1"))
+        store.journal_add(as_of=as_of, filer_code=filer, application_id=None, direction="out",
+                          body=answer.decode("latin-1"), exchange=exchange)
