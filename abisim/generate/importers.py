@@ -1,0 +1,440 @@
+"""Generated importers: N importers with their bonds, the 5106 of each, and what the
+comparator must say about each, from a seed. Deterministic: the same seed and mix give the
+same bytes. Streaming: one importer at a time, memory flat whatever N.
+
+Each importer gets one outcome, drawn with the mix's shares (the rest are consistent):
+
+| outcome | bond data | expected ``abisim diff`` |
+|---|---|---|
+| consistent | its own continuous bond, CBP's file = its 5106 | consistent |
+| inconsistent | as consistent, but its 5106 changes the name, street or city | D02, D04 or D05 |
+| terminated | its bond terminated 1-600 days before the as-of date | D07 |
+| insufficient | its bond insufficient | D08 |
+| user | an active bond user on a companion importer's bond | consistent |
+| terminated_user | a bond user whose use ended before the as-of date | D09 |
+| no_bond | on file, no bond | D01 |
+| voided | importer number voided | D11 |
+
+Bond users come with their companion (the bond's principal, consistent), generated just
+before them and counted in N. Number forms (EIN, SSN, CBP-assigned) and foreign addresses
+(Canada, Mexico, other) are drawn independently of the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from typing import Iterator
+
+import attrs
+
+from abisim.layouts import Layout, layout_set
+from abisim.records import format_date6
+
+OUTCOMES = ("inconsistent", "terminated", "insufficient", "user", "terminated_user", "no_bond", "voided")
+EXPECTED = {"consistent": (), "user": (), "terminated": ("D07",), "insufficient": ("D08",),
+            "terminated_user": ("D09",), "no_bond": ("D01",), "voided": ("D11",)}
+
+
+@attrs.frozen
+class Mix:
+    """Shares (0-1) of each outcome, and of number forms and foreign addresses."""
+
+    inconsistent: float = 0.0
+    terminated: float = 0.0
+    insufficient: float = 0.0
+    user: float = 0.0
+    terminated_user: float = 0.0
+    no_bond: float = 0.0
+    voided: float = 0.0
+    ssn: float = 0.0
+    cbp: float = 0.0
+    foreign: float = 0.0
+
+    def __attrs_post_init__(self) -> None:
+        for a in attrs.fields(type(self)):
+            v = getattr(self, a.name)
+            if not 0 <= v <= 1:
+                raise ValueError(f"{a.name}: a share from 0 to 1 (or 0% to 100%): {v}")
+        if sum(getattr(self, o) for o in OUTCOMES) > 1:
+            raise ValueError("the outcome shares add up to more than 100%")
+        if self.ssn + self.cbp > 1:
+            raise ValueError("--ssn and --cbp add up to more than 100%")
+
+
+def share(text: str) -> float:
+    """'10%' or '0.1' -> 0.1."""
+    text = str(text).strip()
+    value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    if not 0 <= value <= 1:
+        raise ValueError(f"not a share from 0 to 1 (or 0% to 100%): {text}")
+    return value
+
+
+@attrs.frozen
+class Generated:
+    """One importer: its row in CBP's importer file, its bonds, its 5106, the expected verdict."""
+
+    importer: dict
+    bonds: tuple[dict, ...]
+    tp_lines: tuple[str, ...]
+    outcome: str
+    findings: tuple[str, ...]
+
+    @property
+    def number(self) -> str:
+        return self.importer["importer_number"]
+
+
+# Word lists for names and addresses (our own; any upper-case words would do).
+FIRST = ("ACME", "ATLAS", "BLUE", "CEDAR", "DELTA", "EAGLE", "FALCON", "GRANITE", "HARBOR", "IRON", "JADE",
+         "KESTREL", "LIBERTY", "MAPLE", "NORTHERN", "OAK", "PACIFIC", "QUARRY", "RIVER", "SUMMIT", "TIDEWATER",
+         "UNION", "VALLEY", "WESTERN", "YUKON", "ZENITH", "COASTAL", "PRAIRIE", "SILVER", "GOLDEN")
+SECOND = ("TRADING", "IMPORTS", "SUPPLY", "GOODS", "WHOLESALE", "LOGISTICS", "TEXTILES", "FOODS", "HARDWARE",
+          "MOTORS", "ELECTRONICS", "FURNITURE", "APPAREL", "TOOLS", "MARINE", "PAPER", "CERAMICS", "TOYS")
+FORMS = ("INC", "LLC", "CO", "CORP", "LTD", "GROUP")
+PEOPLE = ("GARCIA MARIA", "SMITH JOHN", "NGUYEN LINH", "JOHNSON ANA", "PATEL RAVI", "KIM MIN", "BROWN LEE",
+          "LOPEZ CARLOS", "MILLER KATE", "WILSON OMAR")
+STREETS = ("MAIN", "OAK", "PINE", "ELM", "LAKE", "HILL", "PARK", "RIVER", "MARKET", "CHURCH", "MILL", "UNION")
+SUFFIXES = ("ST", "AVE", "RD", "BLVD", "DR", "LN", "WAY", "CT")
+US_CITIES = (("CHICAGO", "IL", "60601"), ("NEW YORK", "NY", "10007"), ("LOS ANGELES", "CA", "90012"),
+             ("HOUSTON", "TX", "77002"), ("MIAMI", "FL", "33131"), ("SEATTLE", "WA", "98104"),
+             ("ATLANTA", "GA", "30303"), ("NEWARK", "NJ", "07102"), ("DETROIT", "MI", "48226"),
+             ("LAREDO", "TX", "78040"), ("SAN JUAN", "PR", "00901"), ("BOSTON", "MA", "02109"))
+FOREIGN = (("TORONTO", "ON", "M5H 2N2", "CA"), ("MONTREAL", "QC", "H3B 1K9", "CA"), ("VANCOUVER", "BC", "V6B 1A1", "CA"),
+           ("MONTERREY", "NL", "64000", "MX"), ("TIJUANA", "BC", "22000", "MX"), ("HAMBURG", "FN", "20095", "DE"),
+           ("OSAKA", "FN", "5300001", "JP"), ("MANCHESTER", "FN", "M1 1AE", "GB"))
+SURETIES = ("036", "741", "756", "891")
+OTHER_CITY = {"CHICAGO": "EVANSTON", "NEW YORK": "BROOKLYN", "LOS ANGELES": "PASADENA", "HOUSTON": "PASADENA",
+              "MIAMI": "HIALEAH", "SEATTLE": "TACOMA", "ATLANTA": "DECATUR", "NEWARK": "JERSEY CITY",
+              "DETROIT": "DEARBORN", "LAREDO": "ZAPATA", "SAN JUAN": "BAYAMON", "BOSTON": "CAMBRIDGE",
+              "TORONTO": "MISSISSAUGA", "MONTREAL": "LAVAL", "VANCOUVER": "BURNABY", "MONTERREY": "SALTILLO",
+              "TIJUANA": "ENSENADA", "HAMBURG": "BREMEN", "OSAKA": "KOBE", "MANCHESTER": "LIVERPOOL"}
+
+
+def template(layout: Layout, fields) -> str:
+    """A format string writing one record of this layout from the values of ``fields``
+    (the others blank), columns from the layout table: the fast path for millions."""
+    parts = []
+    for f in layout.fields:
+        if f.value_kind == "id":
+            parts.append(f.const)
+        elif f.value_kind == "filler" or f.name not in fields:
+            parts.append(" " * f.length)
+        else:
+            parts.append(f"{{{f.name}:{'>' if f.right_justified else '<'}{f.length}.{f.length}}}")
+    return "".join(parts)
+
+
+class Templates:
+    """T1 and T2 as format strings; the rest of a generated 5106 is the same for everyone."""
+
+    def __init__(self) -> None:
+        from abisim.records import make, render_record
+
+        ls = layout_set()
+        self.t1 = template(ls["T1"], ("action", "importer_number", "importer_name", "mail_address_1",
+                                      "importer_type")).format_map
+        self.t2 = template(ls["T2"], ("mail_city", "mail_state", "mail_postal_code", "mail_country")).format_map
+        self.tail = tuple(render_record(r) for r in (
+            make(ls["TD"], entries_per_year="3", usage_importer_of_record="X", phone="3125550100"),
+            make(ls["TE"], mail_address_type="1"),
+            make(ls["TF"], email="CUSTOMS@IMPORTER.EXAMPLE"),
+            make(ls["TL"], signature="X", certifier_name="SMITH,JANE", certifier_title="PRESIDENT")))
+
+
+def _number(form: str, i: int, base: int) -> str:
+    k = (base + i) % 1_000_000_000
+    if form == "ssn":
+        return f"{k // 1_000_000:03d}-{k // 10_000 % 100:02d}-{k % 10_000:04d}"
+    if form == "cbp":
+        # YYDDPP-NNNNN: year 10-26, a port, and the rest of the index.
+        return f"{10 + k // 100_000 % 17:02d}{3901 + k // 1_700_000 % 99:04d}-{k % 100_000:05d}"
+    return f"{k // 10_000_000:02d}-{k % 10_000_000:07d}{'00' if k % 3 else 'AB'}"
+
+
+def importers(n: int, *, seed: int = 0, mix: Mix = Mix(), as_of: dt.date = dt.date(2026, 11, 25)) -> Iterator[Generated]:
+    """N generated importers, in order."""
+    rng = random.Random(seed)
+    base = rng.randrange(1_000_000_000)
+    tpl = Templates()
+    weights = [getattr(mix, o) for o in OUTCOMES]
+    cuts, acc = [], 0.0
+    for w in weights:
+        acc += w
+        cuts.append(acc)
+    i = 0
+    while i < n:
+        draw = rng.random()
+        outcome = next((o for o, c in zip(OUTCOMES, cuts) if draw < c), "consistent")
+        if outcome in ("user", "terminated_user"):
+            if i + 1 >= n:
+                outcome = "consistent"
+            else:
+                principal = _one(i, "consistent", rng, tpl, mix, as_of, base)
+                user = _one(i + 1, outcome, rng, tpl, mix, as_of, base, principal)  # joins the principal's bond
+                yield principal
+                yield user
+                i += 2
+                continue
+        yield _one(i, outcome, rng, tpl, mix, as_of, base)
+        i += 1
+
+
+def _one(i: int, outcome: str, rng: random.Random, tpl: Templates, mix: Mix, as_of: dt.date, base: int,
+         principal: Generated | None = None) -> Generated:
+    # One draw of 64 random bits feeds every choice of this importer (fast, deterministic).
+    bits = rng.getrandbits(64)
+
+    def pick(seq, shift):
+        return seq[(bits >> shift) % len(seq)]
+
+    r = (bits & 0xFFFF) / 0x10000
+    form = "ssn" if r < mix.ssn else "cbp" if r < mix.ssn + mix.cbp else "ein"
+    number = _number(form, i, base)
+    if form == "ssn":
+        name, kind = pick(PEOPLE, 16), "I"
+    else:
+        name = f"{pick(FIRST, 16)} {pick(SECOND, 21)} {pick(FORMS, 26)}"
+        kind = pick("CCCPSK", 29)
+    street = f"{(bits >> 32) % 9998 + 1} {pick(STREETS, 36)} {pick(SUFFIXES, 40)}"
+    if ((bits >> 44) & 0x3FF) / 0x400 < mix.foreign:
+        city, state, postal, country = pick(FOREIGN, 54)
+        kind = "I" if form == "ssn" else "C"
+    else:
+        (city, state, postal), country = pick(US_CITIES, 54), "US"
+    importer = {"importer_number": number, "status": "voided" if outcome == "voided" else "active",
+                "importer_type": kind, "name": name, "mail_address_1": street, "mail_city": city,
+                "mail_state": state, "mail_postal_code": postal, "mail_country": country, "phone": "3125550100",
+                "updated": "2024-01-01"}
+    # The 5106 as the importer sent it: what CBP holds, but for the inconsistent ones.
+    tp_name, tp_street, tp_city, findings = name, street, city, EXPECTED.get(outcome, ())
+    if outcome == "inconsistent":
+        change = (bits >> 58) % 3
+        if change == 0:
+            tp_name, findings = f"NEW {name}"[:32], ("D02",)
+        elif change == 1:
+            tp_street, findings = f"{street.split(' ', 1)[0]} NORTH {street.split(' ', 1)[1]}", ("D04",)
+        else:
+            tp_city, findings = OTHER_CITY[city], ("D05",)
+    tp = (tpl.t1({"action": "U", "importer_number": number, "importer_name": tp_name, "mail_address_1": tp_street,
+                  "importer_type": kind}),
+          tpl.t2({"mail_city": tp_city, "mail_state": state, "mail_postal_code": postal, "mail_country": country}),
+          *tpl.tail)
+    bonds: tuple[dict, ...] = ()
+    more = rng.getrandbits(32)
+    effective = (as_of - dt.timedelta(days=700 + more % 1500)).isoformat()
+    bond = {"bond_number": _bond_number(i, base), "surety_code": SURETIES[(more >> 11) % 4], "activity_code": "1",
+            "amount": (50_000, 60_000, 100_000, 200_000, 500_000)[(more >> 13) % 5], "port": "9900",
+            "execution_date": effective, "effective_date": effective}
+    if outcome in ("consistent", "inconsistent", "voided"):
+        bond["principal"] = number
+        bonds = (bond,)
+    elif outcome == "terminated":
+        bond["principal"] = number
+        bond["termination_date"] = (as_of - dt.timedelta(days=1 + (more >> 16) % 600)).isoformat()
+        bonds = (bond,)
+    elif outcome == "insufficient":
+        bond["principal"] = number
+        bond["sufficient"] = False
+        bonds = (bond,)
+    elif outcome in ("user", "terminated_user"):
+        assert principal is not None
+        added = dt.date.fromisoformat(principal.bonds[0]["effective_date"]) + dt.timedelta(days=10)
+        user = {"importer_number": number, "name": name, "add_date": added.isoformat()}
+        if outcome == "terminated_user":
+            user["delete_date"] = (as_of - dt.timedelta(days=1 + (more >> 16) % 300)).isoformat()
+        principal.bonds[0].setdefault("users", []).append(user)
+    return Generated(importer, bonds, tp, outcome, findings)
+
+
+_IMPORTER_JSON = ('{{"importer_number":"{importer_number}","status":"{status}","importer_type":"{importer_type}",'
+                  '"name":"{name}","mail_address_1":"{mail_address_1}","mail_city":"{mail_city}",'
+                  '"mail_state":"{mail_state}","mail_postal_code":"{mail_postal_code}",'
+                  '"mail_country":"{mail_country}","phone":"{phone}","updated":"{updated}"}}').format_map
+_BOND_JSON = ('{{"bond_number":"{bond_number}","surety_code":"{surety_code}","activity_code":"{activity_code}",'
+              '"amount":{amount},"port":"{port}","execution_date":"{execution_date}",'
+              '"effective_date":"{effective_date}","principal":"{principal}"}}').format_map
+_VERDICT_JSON = '{{"importer_number":"{}","outcome":"{}","verdict":"{}","findings":[{}]}}'.format
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def importer_json(g: Generated) -> str:
+    """The fixture entry; generated text never holds a quote or a backslash, so the JSON
+    is written directly (json.dumps was a third of the time)."""
+    return _IMPORTER_JSON(g.importer)
+
+
+def bond_json(bond: dict) -> str:
+    return _BOND_JSON(bond) if len(bond) == 8 else _dumps(bond)
+
+
+def verdict_json(g: Generated) -> str:
+    return _VERDICT_JSON(g.number, g.outcome, "inconsistent" if g.findings else "consistent",
+                         ",".join(f'"{c}"' for c in g.findings))
+
+
+def _bond_number(i: int, base: int) -> str:
+    """'99' + 7 digits: unique for up to 10,000,000 importers."""
+    return f"99{(base + i) % 10_000_000:07d}"
+
+
+# ---------------------------------------------------------------- writers
+
+
+def fixture_header() -> dict:
+    from abisim import sample
+
+    return {"format": "abisim-fixture-1", "filers": sample.FILERS, "sureties": sample.SURETIES}
+
+
+def write(out_dir, n: int, *, seed: int = 0, mix: Mix = Mix(), as_of: dt.date = dt.date(2026, 11, 25),
+          per_file: int = 100_000, per_block: int = 10_000, filer: str = "XJ5", progress=None) -> dict:
+    """Write OUT/fixture.json, OUT/5106/importers-NNNN.abi and OUT/verdicts.jsonl, streaming.
+    Returns counts per outcome."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from abisim import sample
+    from abisim.records import render_record
+
+    out = Path(out_dir)
+    (out / "5106").mkdir(parents=True, exist_ok=True)
+    site = sample.SITES.get(filer, "3901")
+    a, b, y, z = (render_record(r) for r in _envelope(filer, site, as_of))
+    counts: dict[str, int] = {}
+    header = fixture_header()
+    fixture = open(out / "fixture.json", "w", encoding="utf-8")
+    verdicts = open(out / "verdicts.jsonl", "w", encoding="utf-8")
+    bonds_tmp = tempfile.NamedTemporaryFile("w+", encoding="utf-8", dir=out, suffix=".bonds", delete=False)
+    tp_file = None
+    files = 0
+    in_file = in_block = 0
+    block_records = 0
+    y_tpl = y[:12] + "{:05d}" + y[17:]
+
+    def close_block():
+        nonlocal in_block, block_records
+        if in_block:
+            tp_file.write((y_tpl.format(block_records) if block_records < 100_000 else y) + "\n")
+        in_block = block_records = 0
+
+    dumps = _dumps
+    first_importer = first_bond = True
+    try:
+        fixture.write('{"format":"abisim-fixture-1","filers":' + dumps(header["filers"]) + ',"sureties":'
+                      + dumps(header["sureties"]) + ',\n"importers":[\n')
+        importer_parts, bond_parts, verdict_parts, tp_parts = [], [], [], []
+
+        def flush():
+            nonlocal first_importer, first_bond
+            if importer_parts:
+                fixture.write(("" if first_importer else ",\n") + ",\n".join(importer_parts))
+                first_importer = False
+            if bond_parts:
+                bonds_tmp.write(("" if first_bond else ",\n") + ",\n".join(bond_parts))
+                first_bond = False
+            verdicts.write("".join(verdict_parts))
+            if tp_parts:
+                tp_file.write("".join(tp_parts))
+            for parts in (importer_parts, bond_parts, verdict_parts, tp_parts):
+                parts.clear()
+
+        for k, g in enumerate(importers(n, seed=seed, mix=mix, as_of=as_of)):
+            importer_parts.append(importer_json(g))
+            for bond in g.bonds:
+                bond_parts.append(bond_json(bond))
+            verdict_parts.append(verdict_json(g) + "\n")
+            counts[g.outcome] = counts.get(g.outcome, 0) + 1
+            if tp_file is None or in_file >= per_file:
+                flush()
+                if tp_file is not None:
+                    close_block()
+                    tp_file.write(z + "\n")
+                    tp_file.close()
+                files += 1
+                tp_file = open(out / "5106" / f"importers-{files:04d}.abi", "w", encoding="latin-1")
+                tp_file.write(a + "\n")
+                in_file = 0
+            if in_block >= per_block:
+                flush()
+                close_block()
+            if not in_block:
+                tp_parts.append(b + "\n")
+            tp_parts.append("\n".join(g.tp_lines) + "\n")
+            in_file += 1
+            in_block += 1
+            block_records += len(g.tp_lines)
+            if k % 2_000 == 0:
+                flush()
+                if progress is not None:
+                    progress(k)
+        flush()
+        if tp_file is not None:
+            close_block()
+            tp_file.write(z + "\n")
+            tp_file.close()
+        fixture.write("\n],\n\"bonds\":[\n")
+        bonds_tmp.seek(0)
+        for chunk in iter(lambda: bonds_tmp.read(1 << 20), ""):
+            fixture.write(chunk)
+        fixture.write("\n]}\n")
+    finally:
+        fixture.close()
+        verdicts.close()
+        bonds_tmp.close()
+        os.unlink(bonds_tmp.name)
+    return counts
+
+
+def to_store(store, n: int, *, seed: int = 0, mix: Mix = Mix(), as_of: dt.date = dt.date(2026, 11, 25),
+             batch: int = 50_000) -> dict:
+    """Bulk-insert the same importers and bonds straight into a database (the benchmarks'
+    millions, where a fixture document would be too large to load): what ``db load`` of
+    ``write``'s fixture.json gives, without the JSON."""
+    from abisim import fixtures
+    from abisim.store import BOND_COLUMNS
+
+    fixtures.load(store, fixture_header())
+    conn = store.conn
+    cols = ("importer_number", "status", "importer_type", "name", "mail_address_1", "mail_city", "mail_state",
+            "mail_postal_code", "mail_country", "phone", "updated")
+    bond_cols = [c for c in BOND_COLUMNS if c not in ("reconciliation_rider", "usvi_rider")]
+    counts: dict[str, int] = {}
+    rows, bonds, parties = [], [], []
+
+    def flush():
+        conn.executemany(f"INSERT INTO importers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+        conn.executemany(f"INSERT INTO bonds ({', '.join(bond_cols)}) VALUES ({', '.join('?' * len(bond_cols))})",
+                         bonds)
+        conn.executemany("INSERT INTO bond_parties (bond_number, importer_number, role, name, add_date, delete_date) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", parties)
+        rows.clear(), bonds.clear(), parties.clear()
+
+    with store.transaction():
+        for g in importers(n, seed=seed, mix=mix, as_of=as_of):
+            m = g.importer
+            counts[g.outcome] = counts.get(g.outcome, 0) + 1
+            rows.append(tuple(m[c] for c in cols))
+            for b in g.bonds:
+                bonds.append((b["bond_number"], b["surety_code"], "8", b["activity_code"], b["amount"], b["port"],
+                              b["execution_date"], b["effective_date"], b.get("termination_date"),
+                              int(b.get("sufficient", True))))
+                parties.append((b["bond_number"], b["principal"], "principal", m["name"], None, None))
+                for u in b.get("users", []):
+                    parties.append((b["bond_number"], u["importer_number"], "user", u["name"], u.get("add_date"),
+                                    u.get("delete_date")))
+            if len(rows) >= batch:
+                flush()
+        flush()
+    return counts
+
+
+def _envelope(filer: str, site: str, as_of: dt.date):
+    from abisim import sample
+
+    records = sample.envelope("TP", [], filer, site=site, date=as_of)
+    a, b, y, z = records
+    return a, b, y.replace(record_count=0), z
