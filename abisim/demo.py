@@ -127,6 +127,9 @@ def main(argv=None) -> int:
         print(f"   {entry_type}{' +excise' if excise else ''}: {'yes' if ok else 'no '} - {reason}")
     print(f"\nThe exchange is in the journal: {len(store.journal())} rows. "
           f"Try: abisim query --db {db} {IMPORTER}")
+    from abisim.certify.demo import show_certification
+
+    show_certification()
     return 0
 
 

@@ -215,3 +215,11 @@ def test_plans_and_check_commands():
     assert r.exit_code == 0 and {"ki", "tp", "cb"} <= {line.split()[0] for line in r.output.splitlines()}
     r = CliRunner().invoke(main, ["certify", "check", "tp"])
     assert r.exit_code == 0 and "forced reject X13" in r.output
+
+
+def test_the_demo_shows_a_passing_and_a_failing_run(capsys):
+    from abisim.certify.demo import show_certification
+
+    assert show_certification()
+    shown = capsys.readouterr().out
+    assert "PASSED (12 of 12 steps passed)" in shown and "first failure: tp-duplicate-corrected" in shown

@@ -111,3 +111,19 @@ def test_every_mutations_oracle_is_what_abisim_parse_says(tmp_path):
     assert set(kinds) == set(KINDS)
     with_errors = sum(1 for p in files if any(e["severity"] == "F" for e in oracle[p]["errors"]))
     assert with_errors >= 0.9 * len(files)  # near-valid, but wrong
+
+
+def test_the_public_strategies_draw_transmissions_abisim_reads_clean():
+    from hypothesis import given, settings
+
+    import abisim
+    from abisim import strategies
+
+    @settings(max_examples=30, deadline=None)
+    @given(strategies.transmission_bytes(["KI", "TP", "CB", "XP"]))
+    def check(data):
+        t = abisim.parse(data)
+        assert t.ok, [e.located() for e in t.errors]
+        assert t.blocks[0].application_id in ("KI", "TP", "CB", "XP")
+
+    check()
