@@ -154,6 +154,12 @@ def _number(form: str, i: int, base: int) -> str:
     return f"{k // 10_000_000:02d}-{k % 10_000_000:07d}{'00' if k % 3 else 'AB'}"
 
 
+def importer_number(i: int, seed: int = 0, form: str = "ein") -> str:
+    """The number of the i-th generated importer (0-based) for a seed, when it has this form
+    (every one is EIN unless the mix asks for SSN or CBP-assigned numbers)."""
+    return _number(form, i, random.Random(seed).randrange(1_000_000_000))
+
+
 def importers(n: int, *, seed: int = 0, mix: Mix = Mix(), as_of: dt.date = dt.date(2026, 11, 25)) -> Iterator[Generated]:
     """N generated importers, in order."""
     rng = random.Random(seed)
