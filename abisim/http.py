@@ -1,6 +1,8 @@
 """The HTTP shell: a Starlette app over one Simulator. No business rule here: every route
 turns HTTP into a call of the core (a transmission, a bond query, a fixture) and back.
 
+Routes follow the convention of abisim.api: a decorated function per method and path, its
+JSON body and answer pydantic models of abisim.http_models, which /openapi.json shows.
 Filers authenticate with bearer tokens (the ``filers.token`` column); admin routes take
 a separate admin token. Every error is a JSON problem document, never a stack trace.
 """
@@ -8,37 +10,38 @@ a separate admin token. Every error is a JSON problem document, never a stack tr
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import json
+import importlib
 import random
 import secrets
 import threading
 
 import attrs
+import pydantic
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
 from abisim import fixtures
+from abisim import http_models as m
+from abisim.api import (ADMIN, FILER, PUBLIC, ROUTES, Call, Endpoint, Limits, Problem, bearer, is_admin,
+                        problem_body, read_body, route, unprocessable, validate_json, validate_query)
 from abisim.errors import RecordError, narrative
 from abisim.build import for_filer, p1_records
 from abisim.simulator import Simulator, reject_answer
 from abisim.transmission import parse, render
 
-DEFAULT_MAX_BODY = 1 << 20  # 1 MiB: about 13,000 records
+DEFAULT_MAX_BODY = Limits().max_body
+
+# Modules declaring routes with abisim.api.route, besides this one (imported by create_app).
+ROUTE_MODULES: tuple[str, ...] = ()
 
 
-class Problem(Exception):
-    def __init__(self, status: int, title: str, detail: str = "", **extra) -> None:
-        super().__init__(detail or title)
-        self.status, self.title, self.detail, self.extra = status, title, detail, extra
-
-
-def problem(status: int, title: str, detail: str = "", **extra) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+def problem(status: int, title: str, detail: str = "", **extra) -> Response:
+    return Response(problem_body(status, title, detail, **extra), status_code=status,
+                    media_type="application/problem+json")
 
 
 @attrs.define
@@ -66,290 +69,280 @@ class Faults:
                 self.count -= 1
             return True
 
-    def to_json(self) -> dict:
-        return {"latency_ms": self.latency_ms, "drop_connection": self.drop_connection,
-                "reject_code": self.reject_code, "count": self.count, "ratio": self.ratio}
+    def set(self, req: m.FaultsRequest) -> None:
+        with self._lock:
+            self.latency_ms, self.ratio, self.count = req.latency_ms, req.ratio, req.count
+            self.drop_connection, self.reject_code = req.drop_connection, req.reject_code
+
+    def answer(self) -> m.FaultsAnswer:
+        return m.FaultsAnswer(latency_ms=self.latency_ms, drop_connection=self.drop_connection,
+                              reject_code=self.reject_code, count=self.count, ratio=self.ratio)
+
+
+def _records(records) -> list[dict]:
+    from abisim.cli.common import to_jsonable
+
+    return [{"line": r.line, "record_id": r.record_id, "layout": r.layout.version,
+             "fields": {k: to_jsonable(v) for k, v in r.values().items()}} for r in records]
 
 
 def _records_json(data: bytes) -> dict:
-    from abisim.cli.common import to_jsonable
-
     t = parse(data)
-    return {
-        "records": [{"line": r.line, "record_id": r.record_id, "layout": r.layout.version,
-                     "fields": {k: to_jsonable(v) for k, v in r.values().items()}} for r in t.records()],
-        "errors": [e.to_json() for e in t.errors],
-    }
+    return {"records": _records(t.records()), "errors": [e.to_json() for e in t.errors]}
 
 
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-def _bearer(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
-    return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+# ---------------------------------------------------------------- filer routes
 
+_TEXT = {"schema": {"type": "string"}}
+
+
+@route("POST", "/v1/transmissions", auth=FILER, problems=(413,),
+       summary="Send a CATAIR transmission; get CBP's answer transmission",
+       raw_body={"required": True, "content": {"text/plain": _TEXT}},
+       raw_answer={"description": "CBP's answer (a reject batch when the envelope is bad)",
+                   "content": {"text/plain": _TEXT, "application/json": m.TransmissionAnswer}})
+async def transmissions(call: Call) -> Response:
+    sim, faults = call.sim, call.state.faults
+    data = await call.raw()
+    if faults.take():
+        if faults.latency_ms:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        if faults.drop_connection:
+            return _Dropped()
+        if faults.reject_code:
+            t = parse(data)
+            code = faults.reject_code
+            answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts))
+            return _answer(call.request, answer)
+    # In the event loop itself: the simulator answers one transmission at a time anyway,
+    # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
+    answer = sim.submit(data, filer_code=call.filer["filer_code"])
+    return _answer(call.request, answer)
+
+
+def _answer(request: Request, answer: bytes) -> Response:
+    if _wants_json(request):
+        return JSONResponse(_records_json(answer))
+    return PlainTextResponse(answer.decode("latin-1"), media_type="text/plain; charset=latin-1")
+
+
+@route("GET", "/v1/importers/{number}/bonds", auth=FILER, query=m.BondQuery, answer=m.BondsAnswer,
+       summary="The bond query, as JSON")
+async def bonds(call: Call) -> m.BondsAnswer:
+    from abisim.rules.bond_query import answer_records
+
+    sim, number = call.sim, call.request.path_params["number"]
+    address = "1" if call.query.address == "1" else None
+
+    def query():
+        return m.BondsAnswer(importer_number=number, as_of=sim.as_of,
+                             records=_records(answer_records(sim.store, number, sim.as_of, address, sim.layouts)))
+    return await run_in_threadpool(query)
+
+
+@route("POST", "/v1/pms/activations", auth=FILER, body=m.ActivationRequest, answer=m.ActivationAnswer,
+       summary="Periodic Monthly Statement activation request (an XP transmission)", problems=(413,))
+async def activations(call: Call) -> m.ActivationAnswer:
+    sim, req, filer = call.sim, call.body, call.filer["filer_code"]
+    p1s = p1_records([n.upper() for n in req.importers], payment_type=req.payment_type, ctpat=req.ctpat,
+                     layouts=sim.layouts)
+    data = for_filer(sim.store, filer, "XP", p1s)
+    answer = parse(await run_in_threadpool(sim.submit, data, filer_code=filer))
+    details = [r for b in answer.blocks for r in b.details]
+    conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
+    if conditions:
+        raise unprocessable("CBP rejected the batch", conditions=conditions)
+    return m.ActivationAnswer(outcomes=[
+        m.Outcome(importer_number=p.importer_number, result=p.result, condition_code=p.condition_code,
+                  narrative=p.narrative, switch_filer=p.switch_filer, switch_date=p.switch_date)
+        for p in details])
+
+
+@route("GET", "/v1/notifications", auth=FILER, answer=m.NotificationsAnswer,
+       summary="The notifications written for the token's filer")
+async def notifications(call: Call) -> m.NotificationsAnswer:
+    rows = await run_in_threadpool(call.sim.store.notifications, call.filer["filer_code"])
+    return m.NotificationsAnswer(notifications=[dict(r) for r in rows])
+
+
+@route("GET", "/v1/journal", auth=FILER, query=m.JournalQuery, answer=m.JournalAnswer,
+       summary="The token's filer's own exchanges")
+async def own_journal(call: Call) -> m.JournalAnswer:
+    q = call.query
+    rows = await run_in_threadpool(lambda: call.sim.store.journal(
+        filer_code=call.filer["filer_code"], application_id=q.application, since=q.since, until=q.until,
+        limit=q.limit))
+    return m.JournalAnswer(journal=[dict(r) for r in rows])
+
+
+# ---------------------------------------------------------------- admin routes
+
+@route("POST", "/v1/admin/reset", auth=ADMIN, body=m.ResetRequest, answer=m.ResetAnswer,
+       summary="Empty the database (optionally load the sample database)")
+async def reset(call: Call) -> m.ResetAnswer:
+    sim, sample = call.sim, call.body.sample
+
+    def work():
+        sim.store.reset()
+        if sample:
+            from abisim import sample as sample_data
+            fixtures.load(sim.store, sample_data.fixture(sim.as_of))
+    await run_in_threadpool(work)
+    return m.ResetAnswer(reset=True, sample=sample)
+
+
+@route("POST", "/v1/admin/load", auth=ADMIN, body=m.Fixture, answer=m.LoadAnswer, problems=(413,),
+       summary="Load a fixture (docs/fixtures.md)")
+async def load(call: Call) -> m.LoadAnswer:
+    doc = call.body.model_dump(exclude_unset=True)
+    try:
+        counts = await run_in_threadpool(fixtures.load, call.sim.store, doc)
+    except fixtures.FixtureError as exc:
+        raise unprocessable(str(exc), path=exc.path)
+    return m.LoadAnswer(loaded=counts)
+
+
+@route("GET", "/v1/admin/journal", auth=ADMIN, query=m.AdminJournalQuery, answer=m.JournalAnswer,
+       summary="Every transmission received and answer sent")
+async def journal(call: Call) -> m.JournalAnswer:
+    q = call.query
+    rows = await run_in_threadpool(lambda: call.sim.store.journal(
+        filer_code=q.filer, application_id=q.application, since=q.since, until=q.until, limit=q.limit))
+    return m.JournalAnswer(journal=[dict(r) for r in rows])
+
+
+@route("GET", "/v1/admin/clock", auth=ADMIN, answer=m.ClockAnswer, summary="The simulated date")
+async def get_clock(call: Call) -> m.ClockAnswer:
+    return m.ClockAnswer(as_of=call.sim.as_of, fixed=call.sim.clock.fixed is not None)
+
+
+@route("PUT", "/v1/admin/clock", auth=ADMIN, body=m.ClockRequest, answer=m.ClockAnswer,
+       summary="Set the simulated date (null: today)")
+async def set_clock(call: Call) -> m.ClockAnswer:
+    call.sim.clock.set(call.body.as_of)
+    return await get_clock(call)
+
+
+@route("GET", "/v1/admin/faults", auth=ADMIN, answer=m.FaultsAnswer, summary="The faults in force")
+async def get_faults(call: Call) -> m.FaultsAnswer:
+    return call.state.faults.answer()
+
+
+@route("PUT", "/v1/admin/faults", auth=ADMIN, body=m.FaultsRequest, answer=m.FaultsAnswer,
+       summary="Inject faults into the next transmissions")
+async def set_faults(call: Call) -> m.FaultsAnswer:
+    call.state.faults.set(call.body)
+    return call.state.faults.answer()
+
+
+@route("POST", "/v1/admin/bond-team/riders", auth=ADMIN, body=m.RiderRequest, answer=m.RiderAnswer,
+       problems=(413,), summary="The bond team applies an importer's 5106 and bond rider")
+async def riders(call: Call) -> m.RiderAnswer:
+    from abisim.rules.bond_team import RiderError, apply_rider, five106_of
+    from abisim.transmission import iter_records
+
+    sim, req = call.sim, call.body
+    records = [p.record for p in iter_records(req.five106.encode("latin-1", errors="replace"), validate=False)
+               if p.record is not None]
+    five106 = five106_of(records, req.importer_number)
+    if five106 is None:
+        raise unprocessable(f"five106 holds no T1 for {req.importer_number}")
+    try:
+        result = await run_in_threadpool(apply_rider, sim.store, req.importer_number, five106, sim.as_of,
+                                         req.filer_code, req.rider_name)
+    except RiderError as exc:
+        raise unprocessable(str(exc))
+    return m.RiderAnswer(importer_number=result.importer_number, changed=list(result.changed),
+                         bonds=list(result.bonds), notification_id=result.notification_id)
+
+
+# ---------------------------------------------------------------- public routes
+
+@route("GET", "/healthz", auth=PUBLIC, answer=m.Health, summary="Liveness")
+async def healthz(call: Call) -> m.Health:
+    return m.Health(status="ok", as_of=call.sim.as_of)
+
+
+@route("GET", "/openapi.json", auth=PUBLIC, summary="This document",
+       raw_answer={"description": "The OpenAPI document", "content": {"application/json": {
+           "schema": {"type": "object"}}}})
+async def openapi(call: Call) -> Response:
+    from abisim.openapi import spec
+
+    return JSONResponse(spec())
+
+
+# ---------------------------------------------------------------- the app
 
 def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
-    admin_token = admin_token or secrets.token_urlsafe(24)
-    faults = Faults()
-
-    async def body_of(request: Request) -> bytes:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > max_body:
-            raise Problem(413, "Payload Too Large", f"the body may be at most {max_body} bytes")
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_body:
-                raise Problem(413, "Payload Too Large", f"the body may be at most {max_body} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    async def filer_of(request: Request):
-        token = _bearer(request)
-        if not token:
-            raise Problem(401, "Unauthorized", "send Authorization: Bearer <filer token>")
-        if secrets.compare_digest(token, admin_token):
-            raise Problem(403, "Forbidden", "the admin token is not a filer token")
-        row = sim.store.filer_by_token(token)  # an indexed lookup: no thread hop
-        if row is None:
-            raise Problem(401, "Unauthorized", "unknown token")
-        return row
-
-    def require_admin(request: Request) -> None:
-        token = _bearer(request)
-        if not token:
-            raise Problem(401, "Unauthorized", "send Authorization: Bearer <admin token>")
-        if not secrets.compare_digest(token, admin_token):
-            raise Problem(403, "Forbidden", "admin routes need the admin token")
-
-    async def json_body(request: Request, kind=dict):
-        raw = await body_of(request)
-        try:
-            doc = json.loads(raw or b"null")
-        except ValueError as exc:
-            raise Problem(400, "Bad Request", f"the body is not JSON: {exc}")
-        if not isinstance(doc, kind):
-            raise Problem(422, "Unprocessable Entity", f"the body must be a JSON {kind.__name__}")
-        return doc
-
-    # -- filer routes
-    async def transmissions(request: Request) -> Response:
-        filer = await filer_of(request)
-        data = await body_of(request)
-        if faults.take():
-            if faults.latency_ms:
-                await asyncio.sleep(faults.latency_ms / 1000)
-            if faults.drop_connection:
-                return _Dropped()
-            if faults.reject_code:
-                t = parse(data)
-                code = faults.reject_code
-                answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts))
-                return _answer(request, answer)
-        # In the event loop itself: the simulator answers one transmission at a time anyway,
-        # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
-        answer = sim.submit(data, filer_code=filer["filer_code"])
-        return _answer(request, answer)
-
-    def _answer(request: Request, answer: bytes) -> Response:
-        if _wants_json(request):
-            return JSONResponse(_records_json(answer))
-        return PlainTextResponse(answer.decode("latin-1"), media_type="text/plain; charset=latin-1")
-
-    async def bonds(request: Request) -> Response:
-        await filer_of(request)
-        number = request.path_params["number"]
-        address = request.query_params.get("address", "1")
-
-        def query():
-            from abisim.cli.common import to_jsonable
-            from abisim.rules.bond_query import answer_records
-
-            records = answer_records(sim.store, number, sim.as_of, "1" if address == "1" else None, sim.layouts)
-            return {"importer_number": number, "as_of": sim.as_of.isoformat(),
-                    "records": [{"record_id": r.record_id,
-                                 "fields": {k: to_jsonable(v) for k, v in r.values().items()}} for r in records]}
-        return JSONResponse(await run_in_threadpool(query))
-
-    async def activations(request: Request) -> Response:
-        filer = await filer_of(request)
-        doc = await json_body(request)
-        importers = doc.get("importers")
-        payment = doc.get("payment_type", "D")
-        ctpat = doc.get("ctpat", False)
-        if (not isinstance(importers, list) or not importers or len(importers) > 99
-                or not all(isinstance(n, str) and 0 < len(n) <= 12 and n.isascii() and n.isprintable()
-                           for n in importers)):
-            raise Problem(422, "Unprocessable Entity", "importers: a list of 1 to 99 importer numbers")
-        if not isinstance(payment, str) or len(payment) != 1 or not isinstance(ctpat, bool):
-            raise Problem(422, "Unprocessable Entity", "payment_type: 'D' or 'C'; ctpat: true or false")
-        p1s = p1_records([n.upper() for n in importers], payment_type=payment.upper(), ctpat=ctpat,
-                         layouts=sim.layouts)
-        data = for_filer(sim.store, filer["filer_code"], "XP", p1s)
-        answer = parse(await run_in_threadpool(sim.submit, data, filer_code=filer["filer_code"]))
-        details = [r for b in answer.blocks for r in b.details]
-        conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
-        if conditions:
-            raise Problem(422, "Unprocessable Entity", "CBP rejected the batch", conditions=conditions)
-        return JSONResponse({"outcomes": [
-            {"importer_number": p.importer_number, "result": p.result, "condition_code": p.condition_code,
-             "narrative": p.narrative, "switch_filer": p.switch_filer,
-             "switch_date": p.switch_date.isoformat() if p.switch_date else None} for p in details]})
-
-    async def notifications(request: Request) -> Response:
-        filer = await filer_of(request)
-        rows = await run_in_threadpool(sim.store.notifications, filer["filer_code"])
-        return JSONResponse({"notifications": [dict(r) for r in rows]})
-
-    async def own_journal(request: Request) -> Response:
-        filer = await filer_of(request)
-        rows = await run_in_threadpool(lambda: sim.store.journal(filer_code=filer["filer_code"], **_journal_filters(request)))
-        return JSONResponse({"journal": [dict(r) for r in rows]})
-
-    # -- admin routes
-    async def reset(request: Request) -> Response:
-        require_admin(request)
-        doc = await json_body(request, object) if int(request.headers.get("content-length") or 0) else {}
-        sample = isinstance(doc, dict) and doc.get("sample", False)
-
-        def work():
-            sim.store.reset()
-            if sample:
-                from abisim import sample as sample_data
-                fixtures.load(sim.store, sample_data.fixture(sim.as_of))
-        await run_in_threadpool(work)
-        return JSONResponse({"reset": True, "sample": bool(sample)})
-
-    async def load(request: Request) -> Response:
-        require_admin(request)
-        doc = await json_body(request)
-        try:
-            counts = await run_in_threadpool(fixtures.load, sim.store, doc)
-        except fixtures.FixtureError as exc:
-            raise Problem(422, "Unprocessable Entity", str(exc), path=exc.path)
-        return JSONResponse({"loaded": counts})
-
-    async def journal(request: Request) -> Response:
-        require_admin(request)
-        filters = _journal_filters(request)
-        filer = request.query_params.get("filer")
-        rows = await run_in_threadpool(lambda: sim.store.journal(filer_code=filer, **filters))
-        return JSONResponse({"journal": [dict(r) for r in rows]})
-
-    async def clock(request: Request) -> Response:
-        require_admin(request)
-        if request.method == "PUT":
-            doc = await json_body(request)
-            value = doc.get("as_of")
-            try:
-                sim.clock.set(dt.date.fromisoformat(value) if value is not None else None)
-            except (TypeError, ValueError):
-                raise Problem(422, "Unprocessable Entity", "as_of: a date YYYY-MM-DD, or null for today")
-        return JSONResponse({"as_of": sim.as_of.isoformat(), "fixed": sim.clock.fixed is not None})
-
-    async def set_faults(request: Request) -> Response:
-        require_admin(request)
-        if request.method == "PUT":
-            doc = await json_body(request)
-            try:
-                latency = int(doc.get("latency_ms", 0))
-                ratio = float(doc.get("ratio", 1.0))
-                count = doc.get("count")
-                code = doc.get("reject_code")
-                if latency < 0 or latency > 10_000 or not 0 <= ratio <= 1:
-                    raise ValueError
-                if count is not None and (not isinstance(count, int) or count < 0):
-                    raise ValueError
-                if code is not None and (not isinstance(code, str) or len(code) != 3):
-                    raise ValueError
-            except (TypeError, ValueError):
-                raise Problem(422, "Unprocessable Entity",
-                              "latency_ms 0-10000, drop_connection bool, reject_code 3 characters (e.g. X09), "
-                              "count >= 0 or null, ratio 0-1")
-            with faults._lock:
-                faults.latency_ms, faults.ratio, faults.count = latency, ratio, count
-                faults.drop_connection = bool(doc.get("drop_connection", False))
-                faults.reject_code = code
-        return JSONResponse(faults.to_json())
-
-    async def riders(request: Request) -> Response:
-        require_admin(request)
-        doc = await json_body(request)
-        from abisim.rules.bond_team import RiderError, apply_rider, five106_of
-
-        number, text = doc.get("importer_number"), doc.get("five106")
-        if not isinstance(number, str) or not isinstance(text, str):
-            raise Problem(422, "Unprocessable Entity", "importer_number and five106 (TP records) are required")
-        from abisim.transmission import iter_records
-
-        records = [p.record for p in iter_records(text.encode("latin-1", errors="replace"), validate=False)
-                   if p.record is not None]
-        five106 = five106_of(records, number)
-        if five106 is None:
-            raise Problem(422, "Unprocessable Entity", f"five106 holds no T1 for {number}")
-        try:
-            result = await run_in_threadpool(apply_rider, sim.store, number, five106, sim.as_of,
-                                             doc.get("filer_code"), doc.get("rider_name"))
-        except RiderError as exc:
-            raise Problem(422, "Unprocessable Entity", str(exc))
-        return JSONResponse({"importer_number": result.importer_number, "changed": list(result.changed),
-                             "bonds": list(result.bonds), "notification_id": result.notification_id})
-
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "as_of": sim.as_of.isoformat()})
-
-    async def openapi(request: Request) -> Response:
-        from abisim.openapi import spec
-
-        return JSONResponse(spec())
-
-    routes = [
-        Route("/healthz", healthz),
-        Route("/openapi.json", openapi),
-        Route("/v1/transmissions", transmissions, methods=["POST"]),
-        Route("/v1/importers/{number}/bonds", bonds),
-        Route("/v1/pms/activations", activations, methods=["POST"]),
-        Route("/v1/notifications", notifications),
-        Route("/v1/journal", own_journal),
-        Route("/v1/admin/reset", reset, methods=["POST"]),
-        Route("/v1/admin/load", load, methods=["POST"]),
-        Route("/v1/admin/journal", journal),
-        Route("/v1/admin/clock", clock, methods=["GET", "PUT"]),
-        Route("/v1/admin/faults", set_faults, methods=["GET", "PUT"]),
-        Route("/v1/admin/bond-team/riders", riders, methods=["POST"]),
-    ]
-
-    async def on_problem(request, exc: Problem):
-        return problem(exc.status, exc.title, exc.detail, **exc.extra)
-
-    async def on_http(request, exc):
-        status = getattr(exc, "status_code", 500)
-        return problem(status, {404: "Not Found", 405: "Method Not Allowed"}.get(status, "Error"),
-                       getattr(exc, "detail", "") or "")
-
-    async def on_error(request, exc):
-        return problem(500, "Internal Server Error", f"{type(exc).__name__}: the simulator could not answer")
-
-    from starlette.exceptions import HTTPException
-
-    app = Starlette(routes=routes, exception_handlers={Problem: on_problem, HTTPException: on_http,
-                                                      Exception: on_error})
+    for name in ROUTE_MODULES:
+        importlib.import_module(name)
+    app = Starlette(routes=[Route(e.path, _endpoint(e, sim), methods=[e.method]) for e in ROUTES],
+                    exception_handlers={Problem: _on_problem, HTTPException: _on_http, Exception: _on_error})
     app.state.simulator = sim
-    app.state.admin_token = admin_token
-    app.state.faults = faults
+    app.state.admin_token = admin_token or secrets.token_urlsafe(24)
+    app.state.faults = Faults()
+    app.state.limits = Limits(max_body=max_body)
     return app
 
 
-def _journal_filters(request: Request) -> dict:
-    q = request.query_params
-    limit = q.get("limit", "1000")
-    if not limit.isdigit() or not 0 < int(limit) <= 100_000:
-        raise Problem(422, "Unprocessable Entity", "limit: 1 to 100000")
-    return {"application_id": q.get("application"), "since": q.get("since"), "until": q.get("until"),
-            "limit": int(limit)}
+def _endpoint(e: Endpoint, sim: Simulator):
+    async def run(request: Request) -> Response:
+        state = request.app.state
+        call = Call(request, sim, state)
+        if e.auth == FILER:
+            call.filer = _filer_of(request, sim, state.admin_token)
+        elif e.auth == ADMIN:
+            _require_admin(request, state.admin_token)
+        if e.query is not None:
+            call.query = validate_query(e.query, request)
+        if e.body is not None:
+            # No body at all is an empty object: the model's defaults.
+            call.body = validate_json(e.body, await call.raw() or b"{}")
+        result = await e.handler(call)
+        if isinstance(result, pydantic.BaseModel):
+            return Response(result.model_dump_json(), media_type="application/json")
+        return result
+    run.__name__ = e.handler.__name__
+    return run
+
+
+def _filer_of(request: Request, sim: Simulator, admin_token: str):
+    token = bearer(request)
+    if not token:
+        raise Problem(401, "Unauthorized", "send Authorization: Bearer <filer token>")
+    if is_admin(token, admin_token):
+        raise Problem(403, "Forbidden", "the admin token is not a filer token")
+    row = sim.store.filer_by_token(token.decode("latin-1"))  # an indexed lookup: no thread hop
+    if row is None:
+        raise Problem(401, "Unauthorized", "unknown token")
+    return row
+
+
+def _require_admin(request: Request, admin_token: str) -> None:
+    token = bearer(request)
+    if not token:
+        raise Problem(401, "Unauthorized", "send Authorization: Bearer <admin token>")
+    if not is_admin(token, admin_token):
+        raise Problem(403, "Forbidden", "admin routes need the admin token")
+
+
+async def _on_problem(request, exc: Problem):
+    return problem(exc.status, exc.title, exc.detail, **exc.extra)
+
+
+async def _on_http(request, exc):
+    status = getattr(exc, "status_code", 500)
+    return problem(status, {404: "Not Found", 405: "Method Not Allowed"}.get(status, "Error"),
+                   getattr(exc, "detail", "") or "")
+
+
+async def _on_error(request, exc):
+    return problem(500, "Internal Server Error", f"{type(exc).__name__}: the simulator could not answer")
 
 
 class _Dropped(Response):

@@ -62,6 +62,19 @@ def _century(yy: int) -> int:
     return 1900 + yy if yy >= 70 else 2000 + yy
 
 
+# The dates an MMDDYY field can carry (the window of _century): the as-of clock, fixtures
+# and records stay within it.
+FIRST_DATE, LAST_DATE = dt.date(1970, 1, 1), dt.date(2069, 12, 31)
+DATE_RANGE = f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()} (records carry two-digit years)"
+
+
+def carried_date(value: dt.date) -> dt.date:
+    """``value`` if a record can carry it; else ValueError naming the range."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"{value.isoformat()} is outside {DATE_RANGE}")
+    return value
+
+
 @lru_cache(maxsize=8192)
 def parse_date6(text: str) -> dt.date | None:
     """MMDDYY -> date; spaces -> None; raises ValueError when not a date."""
@@ -83,7 +96,7 @@ def parse_date8(text: str) -> dt.date | None:
 
 
 def format_date6(value: dt.date) -> str:
-    if not 1970 <= value.year <= 2069:
+    if not FIRST_DATE <= value <= LAST_DATE:
         raise ValueError(f"{value} cannot be written as MMDDYY")
     return value.strftime("%m%d%y")
 

@@ -151,3 +151,73 @@ def test_health_and_openapi(client):
     spec = client.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.") and "/v1/transmissions" in spec["paths"]
     json.dumps(spec)
+
+
+# -- bad bodies are 4xx problem documents (issue 11, findings 5 and 6), checked by the models
+
+def _is_problem(r, status):
+    return r.status_code == status and r.headers["content-type"] == "application/problem+json" \
+        and r.json()["status"] == status
+
+
+def test_a_non_ascii_bearer_token_is_401_not_500(client):
+    for path in ("/v1/notifications", "/v1/admin/clock"):
+        r = client.get(path, headers={"Authorization": "Bearer tök€n".encode("utf-8")})
+        assert _is_problem(r, 401) if path == "/v1/notifications" else _is_problem(r, 403), r.text
+
+
+def test_deeply_nested_json_is_a_400(abisim_server, client):
+    body = b"[" * 100_000 + b"]" * 100_000
+    r = client.post("/v1/pms/activations", content=body, headers=abisim_server.headers())
+    assert _is_problem(r, 400), r.text
+
+
+def test_wrong_json_types_are_422_naming_the_field(abisim_server, client):
+    admin = abisim_server.admin_headers
+    cases = [
+        ("POST", "/v1/pms/activations", abisim_server.headers(), {"importers": ["12-345678900"],
+                                                                  "payment_type": "€"}, "payment_type"),
+        ("POST", "/v1/pms/activations", abisim_server.headers(), {"importers": ["12-345678900"],
+                                                                  "ctpat": "true"}, "ctpat"),
+        ("PUT", "/v1/admin/faults", admin, {"drop_connection": "false"}, "drop_connection"),
+        ("PUT", "/v1/admin/faults", admin, {"latency_ms": 1.5}, "latency_ms"),
+        ("POST", "/v1/admin/load", admin, {"filers": 5}, "filers"),
+        ("POST", "/v1/admin/load", admin, {"bonds": {"bond_number": "1"}}, "bonds"),
+        ("POST", "/v1/admin/reset", admin, {"sample": 1}, "sample"),
+        ("POST", "/v1/admin/bond-team/riders", admin, {"importer_number": 5, "five106": ""}, "importer_number"),
+    ]
+    for method, path, headers, body, field in cases:
+        r = client.request(method, path, json=body, headers=headers)
+        assert _is_problem(r, 422), (path, body, r.text)
+        assert field in [e["loc"].split(".")[0] for e in r.json()["errors"]], r.json()
+    # and nothing changed: dropping was not switched on
+    assert client.get("/v1/admin/faults", headers=admin).json()["drop_connection"] is False
+
+
+def test_infinite_numbers_are_422(abisim_server, client):
+    admin = abisim_server.admin_headers
+    for body in (b'{"latency_ms": 1e999}', b'{"ratio": 1e999}', b'{"ratio": NaN}'):
+        r = client.put("/v1/admin/faults", content=body, headers={**admin, "Content-Type": "application/json"})
+        assert r.status_code in (400, 422) and r.json()["status"] == r.status_code, (body, r.text)
+
+
+def test_clock_accepts_only_dates_records_can_carry(abisim_server, client):
+    admin = abisim_server.admin_headers
+    for as_of in ("1900-01-01", "2070-01-01", "0001-01-01", "1969-12-31"):
+        r = client.put("/v1/admin/clock", json={"as_of": as_of}, headers=admin)
+        assert _is_problem(r, 422) and "1970-01-01 to 2069-12-31" in r.json()["detail"], r.text
+    for as_of in ("1970-01-01", "2069-12-31"):
+        assert client.put("/v1/admin/clock", json={"as_of": as_of}, headers=admin).json()["as_of"] == as_of
+    r = client.get("/v1/importers/12-3456789U1/bonds", headers=abisim_server.headers())
+    assert r.status_code == 200
+
+
+def test_openapi_schemas_are_the_validating_models(client):
+    from abisim.http_models import FaultsRequest
+
+    spec = client.get("/openapi.json").json()
+    put = spec["paths"]["/v1/admin/faults"]["put"]
+    ref = put["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/FaultsRequest"
+    assert spec["components"]["schemas"]["FaultsRequest"] == FaultsRequest.model_json_schema(
+        ref_template="#/components/schemas/{model}")
