@@ -134,7 +134,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--importers", type=int, default=1_000_000)
     args = ap.parse_args()
-    db = Path(f"benchmarks/out/ki-{args.importers}.sqlite3")
+    db = Path(f"benchmarks/out/gen-{args.importers}.sqlite3")
     build(db, args.importers).close()
     port, tcp_port = free_port(), free_port()
     proc = start_server(db, port, tcp_port)

@@ -223,3 +223,29 @@ def test_the_demo_shows_a_passing_and_a_failing_run(capsys):
     assert show_certification()
     shown = capsys.readouterr().out
     assert "PASSED (12 of 12 steps passed)" in shown and "first failure: tp-duplicate-corrected" in shown
+
+
+def test_a_certification_over_raw_tcp_with_a_forced_reject(tmp_path):
+    import socket
+
+    from abisim.certify.runner import Certification
+
+    plan = load("ki")
+    cert = Certification(plan, tmp_path / "db.sqlite3")
+    server = cert.serve()
+    try:
+        with socket.create_connection(("127.0.0.1", server.tcp_port), timeout=30) as conn:
+            reader = conn.makefile("rb")
+            answers = {}
+            for step in plan.steps:
+                conn.sendall(SCRIPTS["ki"][step.id](answers))
+                lines = []
+                while not lines or not lines[-1].startswith(b"Z"):
+                    lines.append(reader.readline())
+                answers[step.id] = b"".join(lines)
+        assert b"X1RF999" in answers["ki-batch-reject"] and b"X13" in answers["ki-batch-reject"]
+        result = cert.result()
+    finally:
+        server.stop()
+        cert.close()
+    assert result.passed, text(result)

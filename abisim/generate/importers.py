@@ -296,9 +296,10 @@ def fixture_header() -> dict:
 
 
 def write(out_dir, n: int, *, seed: int = 0, mix: Mix = Mix(), as_of: dt.date = dt.date(2026, 11, 25),
-          per_file: int = 100_000, per_block: int = 10_000, filer: str = "XJ5", progress=None) -> dict:
-    """Write OUT/fixture.json, OUT/5106/importers-NNNN.abi and OUT/verdicts.jsonl, streaming.
-    Returns counts per outcome."""
+          per_file: int = 100_000, per_block: int = 10_000, filer: str = "XJ5", progress=None,
+          fixture: bool = True) -> dict:
+    """Write OUT/fixture.json, OUT/5106/importers-NNNN.abi and OUT/verdicts.jsonl, streaming
+    (``fixture=False``: no fixture.json, for TP files alone). Returns counts per outcome."""
     import os
     import tempfile
     from pathlib import Path
@@ -312,7 +313,7 @@ def write(out_dir, n: int, *, seed: int = 0, mix: Mix = Mix(), as_of: dt.date = 
     a, b, y, z = (render_record(r) for r in _envelope(filer, site, as_of))
     counts: dict[str, int] = {}
     header = fixture_header()
-    fixture = open(out / "fixture.json", "w", encoding="utf-8")
+    fixture = open(out / "fixture.json" if fixture else os.devnull, "w", encoding="utf-8")
     verdicts = open(out / "verdicts.jsonl", "w", encoding="utf-8")
     bonds_tmp = tempfile.NamedTemporaryFile("w+", encoding="utf-8", dir=out, suffix=".bonds", delete=False)
     tp_file = None
