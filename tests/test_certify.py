@@ -249,3 +249,16 @@ def test_a_certification_over_raw_tcp_with_a_forced_reject(tmp_path):
         server.stop()
         cert.close()
     assert result.passed, text(result)
+
+
+def test_a_plan_on_a_fixture_of_its_own(tmp_path):
+    from abisim.generate.importers import write
+
+    write(tmp_path / "gen", 5, seed=4)
+    first = json.loads((tmp_path / "gen" / "verdicts.jsonl").read_text().splitlines()[0])["importer_number"]
+    (tmp_path / "plan.toml").write_text(PLAN.replace('filer = "XJ5"', 'filer = "XJ5"\nfixture = "gen/fixture.json"')
+                                        .replace("12-345678900", first)
+                                        + f'answer = {{ k1_results = {{ "{first}" = 1 }} }}\n')
+    plan = load(tmp_path / "plan.toml")
+    result = run(plan, lambda send: send(SCRIPTS["ki"]["ki-bond"]({}).replace(b"12-345678900", first.encode())))
+    assert result.passed, text(result)

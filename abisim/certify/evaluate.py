@@ -86,6 +86,8 @@ def envelope_failures(plan: Plan, step: Step, sent) -> list[Failure]:
 def check_step(plan: Plan, step: Step, ex: Exchange, earlier: dict[str, Exchange], *,
                with_answer: bool = True) -> list[Failure]:
     """Every matcher of a step against one exchange (the answer too, when there is one)."""
+    if ex.sent is None:
+        return [Failure("journal", "the journal kept no body for this exchange: keep bodies to certify")]
     sent = parse(ex.sent.encode("latin-1"))
     out = envelope_failures(plan, step, sent)
     if out and out[0].matcher == "envelope":

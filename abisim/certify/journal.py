@@ -14,12 +14,12 @@ class Exchange:
     """One transmission the broker sent and what abisim answered."""
 
     id: int
-    sent: str
+    sent: str | None  # None when the journal kept no body
     answer: str | None = None
     received: str | None = None
     filer: str | None = None
     channel: str | None = None
-    forced: str | None = None  # the X code of a forced reject, when the step forced one
+    forced: str | None = None  # the fault that answered it, when one did (e.g. a forced reject)
 
     def to_json(self) -> dict:
         return attrs.asdict(self)
@@ -27,8 +27,13 @@ class Exchange:
 
 def exchanges_from_rows(rows) -> list[Exchange]:
     """Exchanges from journal rows (as the store or ``GET /v1/admin/journal`` give them),
-    in the order they were received."""
+    in the order they were received. Two shapes are read: one row per exchange (request and
+    answer together, with channel and fault), and the older pair of rows ('in' and 'out')."""
     rows = [dict(r) for r in rows]
+    if rows and "request" in rows[0]:
+        return sorted((Exchange(id=r["id"], sent=r["request"], answer=r.get("answer"), received=r.get("received"),
+                                filer=r.get("filer_code"), channel=r.get("channel"), forced=r.get("fault"))
+                       for r in rows), key=lambda e: e.id)
     answers = {r["exchange"]: r for r in rows if r.get("direction") == "out" and r.get("exchange") is not None}
     out = []
     for r in rows:
@@ -36,16 +41,8 @@ def exchanges_from_rows(rows) -> list[Exchange]:
             continue
         a = answers.get(r["id"])
         out.append(Exchange(id=r["id"], sent=r["body"], answer=a["body"] if a else None, received=r.get("received"),
-                            filer=r.get("filer_code"), channel=r.get("channel"),
-                            forced=_forced_code(a["body"]) if a and r.get("forced") else None))
+                            filer=r.get("filer_code")))
     return sorted(out, key=lambda e: e.id)
-
-
-def _forced_code(answer: str) -> str | None:
-    for line in answer.splitlines():
-        if line.startswith("X1 F"):
-            return line[4:7]
-    return None
 
 
 def exchanges(store, *, after: int = 0, filer: str | None = None) -> list[Exchange]:
@@ -59,10 +56,20 @@ def last_id(store) -> int:
     return rows[0] or 0
 
 
-def record_forced(store, *, as_of, filer: str | None, application: str | None, sent: bytes, answer: bytes) -> None:
-    """Journal an exchange that a plan's forced reject answered (the simulator did not)."""
+def record_forced(sim, *, sent: bytes, answer: bytes, code: str, filer: str | None, application: str | None,
+                  channel: dict) -> None:
+    """Journal an exchange that a plan's forced reject answered (the simulator did not).
+    ``channel``: what the channel told the simulator (channel name, start time), if anything."""
+    if hasattr(sim, "journal_exchange"):  # the journal of one row per exchange
+        import time
+
+        sim.journal_exchange(channel=channel.get("channel", "python"), request=sent, answer=answer,
+                             started=channel.get("started") or time.perf_counter(),
+                             fault=f"reject {code} (certification step)", filer_code=filer)
+        return
+    store = sim.store
     with store.transaction():
-        exchange = store.journal_add(as_of=as_of, filer_code=filer, application_id=application, direction="in",
+        exchange = store.journal_add(as_of=sim.as_of, filer_code=filer, application_id=application, direction="in",
                                      body=sent.decode("latin-1"))
-        store.journal_add(as_of=as_of, filer_code=filer, application_id=None, direction="out",
+        store.journal_add(as_of=sim.as_of, filer_code=filer, application_id=None, direction="out",
                           body=answer.decode("latin-1"), exchange=exchange)

@@ -34,19 +34,19 @@ class _CertifyingSimulator(Simulator):
 
     certification: "Certification"
 
-    def submit(self, data: bytes | str, *, filer_code: str | None = None) -> bytes:
+    def submit(self, data: bytes | str, *, filer_code: str | None = None, **channel) -> bytes:
         if isinstance(data, str):
             data = data.encode("latin-1", errors="replace")
         cert = self.certification
         with cert.lock:
             step = step_for(cert.plan, cert.exchanges(), data) if cert.forces_rejects else None
             if step is None or step.reject is None:
-                return super().submit(data, filer_code=filer_code)
+                return super().submit(data, filer_code=filer_code, **channel)
             t = parse(data, layouts=self.layouts)
             answer = _render(reject_answer(t, [RecordError(step.reject, narrative(step.reject), 1)], self.layouts))
             a = t.batches[0].header if t.batches else None
-            journal.record_forced(self.store, as_of=self.as_of, filer=a.id_code if a else None,
-                                  application=a.application_id if a else None, sent=data, answer=answer)
+            journal.record_forced(self, sent=data, answer=answer, code=step.reject, filer=a.id_code if a else None,
+                                  application=a.application_id if a else None, channel=channel)
             return answer
 
 
