@@ -79,7 +79,8 @@ def register(main: click.Group) -> None:
     @click.option("--admin-token", envvar="ABISIM_ADMIN_TOKEN", default=None, help="The server's admin token.")
     @click.option("--port", type=int, default=0, help="In-process: the HTTP port (default: a free one).")
     @click.option("--tcp-port", type=int, default=0, help="In-process: the TCP port (default: a free one).")
-    @click.option("--db", default=None, metavar="PATH", help="In-process: the database file (default: temporary).")
+    @click.option("--db", default=None, metavar="PATH",
+                  help="In-process: the database file, emptied and loaded with the plan's data (default: temporary).")
     @click.option("--exec", "command", default=None, metavar="CMD",
                   help="Run the broker's software (a shell command) and judge when it exits; it gets "
                        "ABISIM_URL, ABISIM_TCP_PORT, ABISIM_TOKEN and ABISIM_FILER.")

@@ -113,30 +113,38 @@ OTHER_CITY = {"CHICAGO": "EVANSTON", "NEW YORK": "BROOKLYN", "LOS ANGELES": "PAS
               "TIJUANA": "ENSENADA", "HAMBURG": "BREMEN", "OSAKA": "KOBE", "MANCHESTER": "LIVERPOOL"}
 
 
-def template(layout: Layout, fields) -> str:
-    """A format string writing one record of this layout from the values of ``fields``
-    (the others blank), columns from the layout table: the fast path for millions."""
+def template(layout: Layout, fields: tuple[str, ...]) -> str:
+    """A %-format writing one record of this layout from the values of ``fields`` (given in
+    column order, as strings; the others blank), columns from the layout table: the fast
+    path for millions (positional %-formatting is ten times faster than ``str.format_map``)."""
+    by_column = [f.name for f in layout.value_fields if f.name in fields]
+    if tuple(by_column) != tuple(fields):
+        raise ValueError(f"{layout.record_id}: give the fields in column order: {by_column}")
     parts = []
     for f in layout.fields:
         if f.value_kind == "id":
-            parts.append(f.const)
+            parts.append(f.const.replace("%", "%%"))
         elif f.value_kind == "filler" or f.name not in fields:
             parts.append(" " * f.length)
         else:
-            parts.append(f"{{{f.name}:{'>' if f.right_justified else '<'}{f.length}.{f.length}}}")
+            parts.append(f"%{'' if f.right_justified else '-'}{f.length}.{f.length}s")
     return "".join(parts)
 
 
+T1_FIELDS = ("action", "importer_number", "importer_name", "mail_address_1", "importer_type")
+T2_FIELDS = ("mail_city", "mail_state", "mail_postal_code", "mail_country")
+
+
 class Templates:
-    """T1 and T2 as format strings; the rest of a generated 5106 is the same for everyone."""
+    """T1 and T2 as %-formats (values in T1_FIELDS, T2_FIELDS order); the rest of a
+    generated 5106 is the same for everyone, rendered once."""
 
     def __init__(self) -> None:
         from abisim.records import make, render_record
 
         ls = layout_set()
-        self.t1 = template(ls["T1"], ("action", "importer_number", "importer_name", "mail_address_1",
-                                      "importer_type")).format_map
-        self.t2 = template(ls["T2"], ("mail_city", "mail_state", "mail_postal_code", "mail_country")).format_map
+        self.t1 = template(ls["T1"], T1_FIELDS)
+        self.t2 = template(ls["T2"], T2_FIELDS)
         self.tail = tuple(render_record(r) for r in (
             make(ls["TD"], entries_per_year="3", usage_importer_of_record="X", phone="3125550100"),
             make(ls["TE"], mail_address_type="1"),
@@ -224,10 +232,7 @@ def _one(i: int, outcome: str, rng: random.Random, tpl: Templates, mix: Mix, as_
             tp_street, findings = f"{street.split(' ', 1)[0]} NORTH {street.split(' ', 1)[1]}", ("D04",)
         else:
             tp_city, findings = OTHER_CITY[city], ("D05",)
-    tp = (tpl.t1({"action": "U", "importer_number": number, "importer_name": tp_name, "mail_address_1": tp_street,
-                  "importer_type": kind}),
-          tpl.t2({"mail_city": tp_city, "mail_state": state, "mail_postal_code": postal, "mail_country": country}),
-          *tpl.tail)
+    tp = (tpl.t1 % ("U", number, tp_name, tp_street, kind), tpl.t2 % (tp_city, state, postal, country), *tpl.tail)
     bonds: tuple[dict, ...] = ()
     more = rng.getrandbits(32)
     effective = (as_of - dt.timedelta(days=700 + more % 1500)).isoformat()
@@ -255,30 +260,35 @@ def _one(i: int, outcome: str, rng: random.Random, tpl: Templates, mix: Mix, as_
     return Generated(importer, bonds, tp, outcome, findings)
 
 
-_IMPORTER_JSON = ('{{"importer_number":"{importer_number}","status":"{status}","importer_type":"{importer_type}",'
-                  '"name":"{name}","mail_address_1":"{mail_address_1}","mail_city":"{mail_city}",'
-                  '"mail_state":"{mail_state}","mail_postal_code":"{mail_postal_code}",'
-                  '"mail_country":"{mail_country}","phone":"{phone}","updated":"{updated}"}}').format_map
-_BOND_JSON = ('{{"bond_number":"{bond_number}","surety_code":"{surety_code}","activity_code":"{activity_code}",'
-              '"amount":{amount},"port":"{port}","execution_date":"{execution_date}",'
-              '"effective_date":"{effective_date}","principal":"{principal}"}}').format_map
-_VERDICT_JSON = '{{"importer_number":"{}","outcome":"{}","verdict":"{}","findings":[{}]}}'.format
+_IMPORTER_JSON = ('{"importer_number":"%s","status":"%s","importer_type":"%s","name":"%s","mail_address_1":"%s",'
+                  '"mail_city":"%s","mail_state":"%s","mail_postal_code":"%s","mail_country":"%s","phone":"%s",'
+                  '"updated":"%s"}')
+_BOND_JSON = ('{"bond_number":"%s","surety_code":"%s","activity_code":"%s","amount":%d,"port":"%s",'
+              '"execution_date":"%s","effective_date":"%s","principal":"%s"}')
+_VERDICT_JSON = '{"importer_number":"%s","outcome":"%s","verdict":"%s","findings":[%s]}\n'
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def importer_json(g: Generated) -> str:
     """The fixture entry; generated text never holds a quote or a backslash, so the JSON
     is written directly (json.dumps was a third of the time)."""
-    return _IMPORTER_JSON(g.importer)
+    m = g.importer
+    return _IMPORTER_JSON % (m["importer_number"], m["status"], m["importer_type"], m["name"], m["mail_address_1"],
+                             m["mail_city"], m["mail_state"], m["mail_postal_code"], m["mail_country"], m["phone"],
+                             m["updated"])
 
 
 def bond_json(bond: dict) -> str:
-    return _BOND_JSON(bond) if len(bond) == 8 else _dumps(bond)
+    if len(bond) != 8:  # terminated, insufficient, or with users: rare, the general way
+        return _dumps(bond)
+    b = bond
+    return _BOND_JSON % (b["bond_number"], b["surety_code"], b["activity_code"], b["amount"], b["port"],
+                         b["execution_date"], b["effective_date"], b["principal"])
 
 
 def verdict_json(g: Generated) -> str:
-    return _VERDICT_JSON(g.number, g.outcome, "inconsistent" if g.findings else "consistent",
-                         ",".join(f'"{c}"' for c in g.findings))
+    return _VERDICT_JSON % (g.importer["importer_number"], g.outcome, "inconsistent" if g.findings else "consistent",
+                            ",".join(f'"{c}"' for c in g.findings))
 
 
 def _bond_number(i: int, base: int) -> str:
@@ -353,7 +363,7 @@ def write(out_dir, n: int, *, seed: int = 0, mix: Mix = Mix(), as_of: dt.date = 
             importer_parts.append(importer_json(g))
             for bond in g.bonds:
                 bond_parts.append(bond_json(bond))
-            verdict_parts.append(verdict_json(g) + "\n")
+            verdict_parts.append(verdict_json(g))
             counts[g.outcome] = counts.get(g.outcome, 0) + 1
             if tp_file is None or in_file >= per_file:
                 flush()
