@@ -7,7 +7,6 @@ import collections
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from abisim import fixtures

@@ -30,7 +30,6 @@ from typing import Iterator
 import attrs
 
 from abisim.layouts import Layout, layout_set
-from abisim.records import format_date6
 
 OUTCOMES = ("inconsistent", "terminated", "insufficient", "user", "terminated_user", "no_bond", "voided")
 EXPECTED = {"consistent": (), "user": (), "terminated": ("D07",), "insufficient": ("D08",),
