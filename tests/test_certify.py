@@ -262,3 +262,8 @@ def test_a_plan_on_a_fixture_of_its_own(tmp_path):
     plan = load(tmp_path / "plan.toml")
     result = run(plan, lambda send: send(SCRIPTS["ki"]["ki-bond"]({}).replace(b"12-345678900", first.encode())))
     assert result.passed, text(result)
+
+
+def test_a_broker_that_sends_nothing_fails_the_first_step_and_the_rest_depend_on_it():
+    result = drive("cb", {})
+    assert [s.status for s in result.steps] == ["failed", "skipped", "skipped", "skipped"]

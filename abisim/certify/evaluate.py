@@ -150,17 +150,18 @@ def evaluate(plan: Plan, exchanges: list[Exchange], *, final: bool = True) -> Re
             earlier[step.id] = ex
         i += 1
     skip_blocked()
-    results = []
     for step in steps:
         if step.id in status:
-            results.append(status[step.id])
-        elif blocked(step) is not None and blocked(step) in status:
-            results.append(StepResult(step, SKIPPED, None, (
-                Failure("after", f"depends on step {blocked(step)}, which did not pass"),)))
+            continue
+        dep = blocked(step)
+        if dep is not None and dep in status:
+            status[step.id] = StepResult(step, SKIPPED, None, (
+                Failure("after", f"depends on step {dep}, which did not pass"),))
         elif final:
-            results.append(StepResult(step, FAILED, None, (Failure("missing", "no transmission for this step"),)))
+            status[step.id] = StepResult(step, FAILED, None, (Failure("missing", "no transmission for this step"),))
         else:
-            results.append(StepResult(step, PENDING))
+            status[step.id] = StepResult(step, PENDING)
+    results = [status[step.id] for step in steps]
     return Result(plan, tuple(results), tuple(unexpected))
 
 
