@@ -23,7 +23,7 @@ from abisim.cli import main
 
 def drive(name: str, script=None):
     plan = load(name)
-    return run(plan, broker(script or SCRIPTS[name], [s.id for s in plan.steps]))
+    return run(plan, broker(SCRIPTS[name] if script is None else script, [s.id for s in plan.steps]))
 
 
 @pytest.mark.parametrize("name", sorted(shipped()))
