@@ -15,10 +15,12 @@ from click.testing import CliRunner
 
 from abisim.certify import load, loads, shipped
 from abisim.certify.plan import ANSWER_KEYS, MATCHER_KINDS, PLAN_KEYS, PLANS_DIR, STEP_KEYS, PlanError
-from abisim.certify.report import JUNIT_XSD, html_page, junit, junit_problems, text
+from abisim.certify.report import html_page, junit, junit_problems, text
 from abisim.certify.runner import run, run_remote
 from abisim.certify.scripted import SCRIPTS, broker, five106, _send
 from abisim.cli import main
+
+pytest_plugins = ["pytester"]
 
 
 def drive(name: str, script=None):
@@ -105,14 +107,18 @@ def test_junit_xml_follows_the_junit_schema(broken):
 
 
 def test_the_junit_check_finds_what_strays_from_the_schema():
-    assert junit_problems("<testsuites><testsuite name='x' tests='2' failures='1'><testcase name='a'/>"
-                          "<testcase><failure/><skipped/></testcase><bogus/></testsuite></testsuites>") == [
-        "testsuite[0]: unexpected <bogus>",
-        "testsuite[0].testcase[1]: missing attribute name",
-        "testsuite[0].testcase[1]: more than one of failure/error/skipped",
+    assert junit_problems("<testsuites><testsuite name='x' tests='a'><testcase name='a'><failure/><skipped/>"
+                          "</testcase><testcase/><bogus/></testsuite></testsuites>") == [
+        "testsuites/testsuite[1]: tests='a' is not a count",
+        "testsuites/testsuite[1]/testcase[1]: unexpected <skipped> (child 2)",
+        "testsuites/testsuite[1]/testcase[2]: missing attribute name",
+        "testsuites/testsuite[1]: unexpected <bogus> (child 3)",
     ]
-    assert junit_problems("<report/>") == ["root element is <report>, expected <testsuites> or <testsuite>"]
-    assert JUNIT_XSD.read_text().count('name="testcase"') >= 1
+    assert junit_problems("<testsuite name='x' tests='1'><system-out/><testcase name='a' time='x'/></testsuite>") == [
+        "testsuite: unexpected <testcase> (child 2)"]
+    assert junit_problems("<testsuite name='x' tests='2' failures='1'><testcase name='a' time='0.5'/></testsuite>") == [
+        "testsuite[1]: tests=2 but 1 test cases say so", "testsuite[1]: failures=1 but 0 test cases say so"]
+    assert junit_problems("<report/>") == ["<report> is not a root element of the schema (testsuite, testsuites)"]
 
 
 def test_the_json_schema_states_the_keys_the_loader_reads():
@@ -267,3 +273,15 @@ def test_a_plan_on_a_fixture_of_its_own(tmp_path):
 def test_a_broker_that_sends_nothing_fails_the_first_step_and_the_rest_depend_on_it():
     result = drive("cb", {})
     assert [s.status for s in result.steps] == ["failed", "skipped", "skipped", "skipped"]
+
+
+def test_the_junit_schema_accepts_what_pytest_itself_writes(pytester):
+    pytester.makepyfile(test_x="""
+        import pytest
+        def test_ok(): pass
+        def test_no(): assert 1 == 2
+        @pytest.mark.skip(reason="not today")
+        def test_later(): pass
+    """)
+    pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", "--junitxml=out.xml")
+    assert junit_problems((pytester.path / "out.xml").read_text()) == []
