@@ -120,7 +120,16 @@ PMS_CODES = {
     "P02": "5106 DATA INCONSISTENT WITH BOND DATA",
 }
 
-CATALOGUE = {**X_CODES, **R_CODES, **EBOND_CODES, **PMS_CODES}
+# Warnings for records of other eras and shapes that abisim reads without rejecting them
+# (rulings 18-20 of the domain reference); W33 is a note in the journal, not a parse warning.
+RECORD_FIDELITY_CODES = {
+    "W30": "PRE-V7 NAME OR NUMBER IN ADDRESS LINE",
+    "W31": "BOND K1 WITHOUT ITS OWN K2: OLDER ORDER",
+    "W32": "BOND AMOUNT ZEROS WITHOUT BOND: PRE-2015",
+    "W33": "AMOUNT OVER 9 DIGITS: K1 HOLDS 999999999",
+}
+
+CATALOGUE = {**X_CODES, **R_CODES, **EBOND_CODES, **PMS_CODES, **RECORD_FIDELITY_CODES}
 
 
 def narrative(code: str, element: str = "") -> str:

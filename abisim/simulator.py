@@ -48,6 +48,7 @@ class Context:
     port: str
     test_mode: bool
     errors: tuple[RecordError, ...]  # non-envelope errors of this block's records
+    notes: list[str] = attrs.field(factory=list, eq=False)  # what the answer could not carry (journal)
 
     def errors_of(self, record: Record) -> list[RecordError]:
         return [e for e in self.errors if e.line == record.line and e.is_fatal]
@@ -94,7 +95,8 @@ class Simulator:
                                          direction="in", body=data.decode("latin-1"))
             if test_mode:
                 conn.execute("SAVEPOINT test_mode")
-            answer = self._answer(transmission, as_of, test_mode, filer_code)
+            notes: list[str] = []
+            answer = self._answer(transmission, as_of, test_mode, filer_code, notes)
             if test_mode:
                 # Ruling 9: answered in full, nothing stored (the journal keeps the exchange).
                 conn.execute("ROLLBACK TO test_mode")
@@ -102,10 +104,12 @@ class Simulator:
             body = render(answer, newline="\n")
             store.fault("before-journal-out")
             store.journal_add(as_of=as_of, filer_code=sender, application_id=_answer_app(answer),
-                              direction="out", body=body.decode("latin-1"), exchange=exchange)
+                              direction="out", body=body.decode("latin-1"), exchange=exchange,
+                              note="\n".join(notes) or None)
         return body
 
-    def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer) -> list[Record]:
+    def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer,
+                notes: list[str] | None = None) -> list[Record]:
         reject = _envelope_errors(transmission, self.store, auth_filer, test_mode)
         if reject:
             return reject_answer(transmission, reject, self.layouts)
@@ -116,7 +120,8 @@ class Simulator:
         for block in batch.blocks:
             answer_app, rule = APPLICATIONS[block.application_id]
             ctx = Context(self.store, as_of, self.layouts, block.header.filer_code, block.header.port,
-                          test_mode, tuple(e for e in transmission.errors if _in_block(e, block)))
+                          test_mode, tuple(e for e in transmission.errors if _in_block(e, block)),
+                          notes if notes is not None else [])
             details = rule(ctx, block)
             marker = _test_mode_record(self.layouts, answer_app) if test_mode else None
             if marker is not None:

@@ -15,8 +15,6 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-SCHEMA_VERSION = 1
-
 # Each entry brings the schema from version i to i+1.
 MIGRATIONS = [
     """
@@ -132,7 +130,13 @@ MIGRATIONS = [
 
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     """,
+    # What an answer could not carry in the layouts it was written in (ruling 18: a bond
+    # amount over 9 digits in ki-2010), one line each.
+    """
+    ALTER TABLE journal ADD COLUMN note TEXT;
+    """,
 ]
+SCHEMA_VERSION = len(MIGRATIONS)
 
 # Columns of the importers table that the 5106 carries, in order.
 IMPORTER_COLUMNS = (
@@ -400,13 +404,13 @@ class Store:
 
     # -- journal
     def journal_add(self, *, as_of: dt.date, filer_code: str | None, application_id: str | None,
-                    direction: str, body: str, exchange: int | None = None) -> int:
+                    direction: str, body: str, exchange: int | None = None, note: str | None = None) -> int:
         received = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO journal (received, as_of, filer_code, application_id, direction, body, exchange) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (received, iso(as_of), filer_code, application_id, direction, body, exchange))
+                "INSERT INTO journal (received, as_of, filer_code, application_id, direction, body, exchange, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (received, iso(as_of), filer_code, application_id, direction, body, exchange, note))
             return cur.lastrowid
 
     def journal(self, *, filer_code: str | None = None, application_id: str | None = None,

@@ -27,7 +27,7 @@ LS = layout_set()
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIGITS = "0123456789"
 # Printable ASCII without lower case (CATAIR is upper case only).
-X_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).islower())
+X_CHARS = "".join(chr(c) for c in range(0x21, 0x7F))  # lower case included (ruling 11)
 
 
 def _text(alphabet: str, n: int, min_size: int = 1):
@@ -131,6 +131,11 @@ def _fix(rid: str, v: dict, draw) -> None:
                 v[f"address_request_{i}"] = None
             elif v[f"importer_number_{i}"] is None:
                 v[f"importer_number_{i}"] = draw(importer_numbers())
+    elif rid in ("K4", "K6"):
+        v["legacy_name"] = v["legacy_importer_number"] = None  # pre-v7 only (ruling 18)
+    elif rid == "K1":
+        if v["result_code"] != 1:
+            v["bond_amount"] = None  # zeros are pre-2015 (ruling 18)
     elif rid in ("30", "35", "36"):
         id_type, number = draw(st.sampled_from([("EI", "12-3456789AB"), ("34", "123-45-6789"),
                                                 ("ANI", "193901-14596")]))
@@ -156,7 +161,8 @@ def details(draw, app: str) -> list:
         for _ in range(draw(st.integers(1, 3))):
             for _ in range(draw(st.integers(1, 2))):
                 out.append(R("K1"))
-                if draw(st.booleans()):
+                # Today's order: a K1 naming a bond has its own K2 (no W31, ruling 18).
+                if out[-1].bond_number is not None or draw(st.booleans()):
                     out.append(R("K2"))
             if draw(st.booleans()):
                 out += [R("K3"), R("K4")]
@@ -198,9 +204,10 @@ def details(draw, app: str) -> list:
                 out += [R("TB"), R("TC")]
     elif app == "TR":
         for _ in range(draw(st.integers(1, 3))):
-            if draw(st.booleans()):
-                out += [R("T1"), R("T2")]
-            out += [R(draw(st.sampled_from(["T3", "T4", "T5"])), scope="TR") for _ in range(draw(st.integers(1, 2)))]
+            # Echoes of input records in error, then a message (ruling 20).
+            out += [R(rid, scope="TR") for rid in draw(st.lists(st.sampled_from(["T1", "TA", "T2", "TB", "TC"]),
+                                                                max_size=2))]
+            out.append(R(draw(st.sampled_from(["T3", "T4", "T5"])), scope="TR"))
     elif app == "CB":
         for _ in range(draw(st.integers(1, 2))):
             out += [R("10"), R("30")]

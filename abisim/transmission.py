@@ -15,7 +15,7 @@ from typing import IO, Iterable, Iterator
 import attrs
 
 from abisim import validate as _validate
-from abisim.errors import FATAL, WARNING, RecordError, error
+from abisim.errors import FATAL, WARNING, RecordError, error, narrative
 from abisim.layouts import LayoutSet, layout_set
 from abisim.records import RECORD_LENGTH, Record, parse_record, record_class as layout_class, render_record
 from abisim.structure import END, OrderChecker, token_for
@@ -177,7 +177,9 @@ def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, v
             if record is not None:
                 if validate:
                     errors = _validate.check_record(text, record, n)
-                    return record, errors or _NO_ERRORS
+                    if not errors:
+                        return record, _NO_ERRORS
+                    return _validate.current_reading(record, errors), errors
                 if text.isascii() and text.isprintable():
                     return record, _NO_ERRORS
                 return record, _validate.nonstandard(text, layout, n)
@@ -213,6 +215,7 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
     errors.extend(typing_errors)
     if validate:
         errors.extend(_validate.check_record(text, record, n))
+        record = _validate.current_reading(record, errors)
     elif not (text.isascii() and text.isprintable()):
         errors.extend(_validate.nonstandard(text, layout, n))
     return record, errors
@@ -376,7 +379,7 @@ class _Builder:
         elif token.startswith("B_"):
             self._close_block()
             self._ensure_batch(rec)
-            self.block = {"B": rec, "details": [], "count": 0, "p1": 0}
+            self.block = {"B": rec, "details": [], "count": 0, "p1": 0, "bond_k1": None}
             self.skip_block = token == "B_OTHER"
             self._check_block_header(rec)
         elif token == "Y":
@@ -408,6 +411,25 @@ class _Builder:
             if block["p1"] == MAX_P1_PER_BLOCK + 1:
                 self.errors.append(error("X36", line=rec.line, first_column=1, last_column=2, record_id="P1",
                                          message=f"LOOP EXCEEDED: MORE THAN {MAX_P1_PER_BLOCK} P1 RECORDS"))
+        elif rid in _KR_DETAILS:
+            self._pair_bond(block, rec, rid)
+
+    def _pair_bond(self, block: dict, rec: Record, rid: str) -> None:
+        """Ruling 18: a K2 belongs to the K1 just before it; a K1 naming a bond with no K2
+        of its own is the older order (`K1 K1 K2`): read, with a warning."""
+        if rid == "K2":
+            block["bond_k1"] = None
+            return
+        self._bond_without_k2(block)
+        if rid == "K1" and rec.bond_number is not None:
+            block["bond_k1"] = rec
+
+    def _bond_without_k2(self, block: dict) -> None:
+        k1 = block["bond_k1"]
+        if k1 is not None:
+            block["bond_k1"] = None
+            self.errors.append(RecordError("W31", narrative("W31"), k1.line, 1, 80, "K1", "bond_number",
+                                           k1.bond_number, WARNING))
 
     def _ensure_batch(self, rec) -> None:
         if self.batch is None:
@@ -430,6 +452,7 @@ class _Builder:
     def _close_block(self, y=None) -> None:
         if self.block is None:
             return
+        self._bond_without_k2(self.block)
         b, details, count = self.block["B"], tuple(self.block["details"]), self.block["count"]
         self.block = None
         self.skip_block = False
@@ -517,6 +540,7 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
     yield None, held + builder.errors[n:]
 
 
+_KR_DETAILS = frozenset({"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"})
 _KNOWN_APPS = frozenset({"KI", "KR", "TP", "TT", "TI", "TR", "CB", "CX", "XP", "XQ"})
 _ANSWER_APPS = frozenset({"KR", "TT", "TR", "CX", "XQ", None})
 

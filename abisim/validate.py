@@ -14,18 +14,27 @@ from functools import lru_cache
 import attrs
 
 from abisim import codes
-from abisim.errors import FATAL, WARNING, RecordError, error
+from abisim.errors import FATAL, WARNING, RecordError, error, narrative
 from abisim.layouts import Field, Layout
 
-# Printable ASCII without lower-case letters: CATAIR is upper case only.
-_X = r"\x20-\x60\x7b-\x7e"
+# The characters of each class, in one place. Class X is every printable ASCII byte,
+# lower case included (ruling 11: real 5106 and KR data carry mixed case); A and AN are
+# upper case, and lower case there is a field condition of the application, never X40.
 _CLASS_PATTERNS = {
     "A": "[A-Z ]",
     "N": "[0-9]",
     "AN": "[A-Z0-9 ]",
-    "X": f"[{_X}]",
+    "X": r"[\x20-\x7e]",
     "S": " ",
 }
+
+# Ruling 11: which condition lower case in an A or AN field gets, by the field's name
+# (5106: R14 in the mailing address, R31 in the physical address); PDM elsewhere.
+LOWER_CASE_CODES = (("mail_", "R14"), ("physical_", "R31"))
+
+
+def lower_case_code(field_name: str) -> str:
+    return next((code for prefix, code in LOWER_CASE_CODES if field_name.startswith(prefix)), "PDM")
 
 # ---------------------------------------------------------------- codes by field
 
@@ -77,9 +86,6 @@ INVALID_CODES = {
     "importer_type": "R11",
     "name_qualifier": "R13",
 }
-
-MAILING_RECORDS = {"T1": "R14", "T2": "R14"}
-PHYSICAL_RECORDS = {"TB": "R31", "TC": "R31"}
 
 _SIMPLE_CODE_LISTS = {
     "tp_action": frozenset("AUN"),
@@ -218,7 +224,6 @@ def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
     """Locate what the whole-record pattern rejected, field by field."""
     out = nonstandard(text, layout, line)
     flagged = {e.field for e in out}
-    rid = layout.record_id
     for f in layout.fields:
         if f.name in flagged:
             continue
@@ -233,10 +238,8 @@ def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
         elif kind == "id":
             continue
         elif any(c.islower() for c in raw):
-            code = MAILING_RECORDS.get(rid) or PHYSICAL_RECORDS.get(rid) or "X40"
-            msg = "" if code != "X40" else "NON-STANDARD DATA FOUND: LOWER CASE"
-            if rid == "T1" and f.name not in ("mail_address_1",):
-                code, msg = "X40", "NON-STANDARD DATA FOUND: LOWER CASE"
+            code = lower_case_code(f.name)
+            msg = "" if code != "PDM" else f"{f.name.upper().replace('_', ' ')} IN LOWER CASE"
             lower = [i for i, c in enumerate(raw) if c.islower()]
             e = _err(code, f, layout, line, raw, msg)
             out.append(attrs.evolve(e, first_column=f.start + lower[0], last_column=f.start + lower[-1]))
@@ -283,7 +286,7 @@ def check_record(text: str, record, line) -> list[RecordError]:
         if problem:
             code, message, severity = problem
             out.append(_err(code, f, layout, line, text[f.slice], message, severity))
-    rule = _RECORD_RULES.get(rid)
+    rule = record_rule(layout)
     if rule is not None:
         out.extend(rule(record, layout, line, text, bad_fields))
     return out
@@ -398,6 +401,30 @@ def _rule_te(record, layout, line, text, bad):
     return out
 
 
+@lru_cache(maxsize=None)
+def _pre_v7_fields(layout: Layout) -> tuple[Field, ...]:
+    return tuple(f for f in layout.value_fields if f.codes == "pre_v7")
+
+
+def _rule_pre_v7(record, layout, line, text, bad):
+    """Ruling 18: what pre-v7 answers carry in today's filler is read, with one warning."""
+    present = [f for f in _pre_v7_fields(layout) if getattr(record, f.name) is not None]
+    if not present:
+        return []
+    first, last = present[0], present[-1]
+    said = ", ".join(f"{f.name.replace('_', ' ').upper()} {getattr(record, f.name)}" for f in present)
+    e = _err("W30", first, layout, line, text[first.slice], f"{narrative('W30')}: {said}", WARNING)
+    return [attrs.evolve(e, last_column=last.end)]
+
+
+def _rule_k1(record, layout, line, text, bad):
+    # Before 2015 a K1 without a bond carried zeros in the amount; since, spaces (ruling 18).
+    f = layout.field("bond_amount")
+    if f.cls == "(S)N" and record.bond_amount == 0 and record.result_code != 1:
+        return [_err("W32", f, layout, line, text[f.slice], severity=WARNING)]
+    return []
+
+
 def _rule_e1(record, layout, line, text, bad):
     # Ruling 1: the only wire sample has severity in column 3; read it, but warn.
     if record.disposition in ("F", "I"):
@@ -406,8 +433,31 @@ def _rule_e1(record, layout, line, text, bad):
     return []
 
 
+def _e1_current_order(record):
+    # Ruling 19: `E1F R04` means severity F and no disposition.
+    if record.severity is None:
+        return record.replace(disposition=None, severity=record.disposition)
+    return record
+
+
+# Legacy shapes read as the current layout means them, by the warning that found them.
+_READINGS = {"W01": _e1_current_order}
+
+
+def current_reading(record, errors):
+    """The record as the current layout means it (the writer then writes that)."""
+    for e in errors:
+        fix = _READINGS.get(e.code)
+        if fix is not None:
+            record = fix(record)
+    return record
+
+
 _RECORD_RULES = {
     "K": _rule_k,
+    "K1": _rule_k1,
+    "K4": _rule_pre_v7,
+    "K6": _rule_pre_v7,
     "T1": _rule_t1,
     "T2": _rule_address,
     "TC": _rule_address,
@@ -415,3 +465,8 @@ _RECORD_RULES = {
     "TE": _rule_te,
     "E1": _rule_e1,
 }
+
+
+def record_rule(layout: Layout):
+    """The record's own rule, by grammar terminal: a TR echo (TR_T2) is not the 5106's T2."""
+    return _RECORD_RULES.get(layout.token)

@@ -50,7 +50,9 @@ def invalid() -> dict[str, bytes]:
     out["no-detail"] = ki[:2] + [_set(ki[3], 13, "00000")] + ki[4:]
     out["short-last-record"] = "\n".join(ki[:-1] + [ki[-1][:20]])
     out["non-printable"] = ki[:2] + [_set(ki[2], 20, "\x07")] + ki[3:]
-    out["lower-case"] = tp[:3] + [_set(tp[3], 47, "austin")] + tp[4:]
+    # Lower case in a class A field of the mailing address; in class X it is fine (ruling 11).
+    out["lower-case"] = tp[:3] + [_set(tp[3], 47, "Austin")] + tp[4:]
+    out["lower-case"][3] = _set(out["lower-case"][3], 68, "tx")
     out["filler-data"] = ki[:1] + [_set(ki[1], 30, "JUNK")] + ki[2:]
     out["z-not-a"] = ki[:-1] + [_set(ki[-1], 2, "3902")]
     out["y-not-b"] = ki[:3] + [_set(ki[3], 8, "SV9")] + ki[4:]

@@ -142,7 +142,10 @@ def test_answered_under_the_2010_layouts(store):
     recs = [r for b in t.blocks for r in b.details]
     assert "K7" not in ids(recs)  # no full legal name or center before 2015
     big = [r for r in recs if r.record_id == "K1" and r.bond_number == "992100008"][0]
-    assert big.bond_amount == 0 and big.amount_location == "2"  # the pre-2015 K1 amount: zeros
+    # Ruling 18: ten digits do not fit the 2010 K1: nines, no amount location, a journal note.
+    assert big.bond_amount == 999_999_999 and big.amount_location is None
+    note = store.journal()[-1]["note"]
+    assert note.startswith("W33 ") and "992100008" in note and "1200000000" in note
     k4 = [r for r in recs if r.record_id == "K4"][0]
     assert (k4.importer_name, k4.importer_number) == ("GLOBAL FREIGHT HOLDINGS INC", "98-7654321AB")
     lines = body.decode().splitlines()

@@ -109,11 +109,12 @@ def test_html_page_highlights_the_differing_columns(db, tmp_path):
 
 def test_input_errors_exit_2_and_are_reported_like_parse(db, tmp_path):
     bad = tmp_path / "bad.abi"
-    data = (ROOT / "samples/importers/12-345678900.abi").read_bytes().replace(b"CHICAGO", b"Chicago", 1)
+    # Lower case in the mailing state (class A) is R14; in the city (class X) it is fine (ruling 11).
+    data = (ROOT / "samples/importers/12-345678900.abi").read_bytes().replace(b"IL60601", b"il60601", 1)
     bad.write_bytes(data)
     result = CliRunner().invoke(main, ["diff", str(bad), "--db", db, *AS_OF])
     assert result.exit_code == 2
-    assert f"{bad}:5:48-53: R14" in result.output and "R14" in result.output
+    assert f"{bad}:5:68-69: R14" in result.output
 
 
 def test_bond_source_is_required(db):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from abisim import fixtures, sample
-from abisim.store import Store
+from abisim.store import SCHEMA_VERSION, Store
 from tests.conftest import AS_OF
 
 
@@ -63,6 +63,6 @@ def test_reset_empties_every_table(store):
 def test_schema_is_versioned_and_migration_is_idempotent(tmp_path):
     path = tmp_path / "v.sqlite3"
     first = Store(path)
-    assert first.schema_version() == 1
+    assert first.schema_version() == SCHEMA_VERSION
     first.close()
-    assert Store(path).schema_version() == 1
+    assert Store(path).schema_version() == SCHEMA_VERSION

@@ -22,7 +22,7 @@ REQUIRED = {
                     "TM", "TN", "E0", "E1"},
     "ebond-v1.9": {"10", "30", "35", "36", "40", "90"},
     "sim-xp-1": {"P1", "P9"},
-    "ti-legacy": {"T3", "T4", "T5"},
+    "ti-legacy": {"T3", "T4", "T5", "T1", "TA", "T2", "TB", "TC"},  # T1-TC: echoes in TR (ruling 20)
 }
 
 

@@ -37,8 +37,15 @@ RECORDS = {
         FILL(45, 45),
         F("pms_status", 46, 1, "AN", "C", codes="yes_no"),
         FILL(47, 47),
-        F("sufficiency", 48, 1, "AN", "M", codes="yes_no"),
-        FILL(49, 80),
+        # Blank in name-only K2 records of every era (ruling 18).
+        F("sufficiency", 48, 1, "AN", "C", codes="yes_no"),
+        FILL(49, 49),
+        # The 2015 bond user status may appear in answers of any version (ruling 18);
+        # the 2010 writer leaves it blank.
+        F("user_status", 50, 1, "AN", "C", codes="user_status"),
+        FILL(51, 51),
+        F("user_termination_date", 52, 6, "D", "C"),
+        FILL(58, 80),
     ),
     "K3": _v7.RECORDS["K3"],
     "K4": _city_line("K4"),

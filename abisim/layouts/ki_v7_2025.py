@@ -27,6 +27,21 @@ def _importer_pairs():
         yield F(f"address_request_{n}", start + 12, 1, "AN", "C", codes="address_request")
 
 
+def _city_line(rid):
+    # 3-34 and 67-78 are filler in v7; answers of earlier versions carry the importer's
+    # name and number there. Read as optional legacy fields, with a warning (ruling 18);
+    # abisim never writes them in this version.
+    return (
+        ID(rid),
+        F("legacy_name", 3, 32, "X", "O", codes="pre_v7"),
+        F("city", 35, 21, "X", "C"),
+        F("state", 56, 2, "A", "C", codes="state"),
+        F("postal_code", 58, 9, "AN", "C"),
+        F("legacy_importer_number", 67, 12, "X", "O", codes="pre_v7"),
+        FILL(79, 80),
+    )
+
+
 RECORDS = {
     "K": (ID("K"), FILL(2, 2), *_importer_pairs()),
     "K1": (
@@ -65,28 +80,14 @@ RECORDS = {
         F("address_2", 35, 32, "X", "C"),
         FILL(67, 80),
     ),
-    "K4": (
-        ID("K4"),
-        FILL(3, 34),
-        F("city", 35, 21, "X", "C"),
-        F("state", 56, 2, "A", "C", codes="state"),
-        F("postal_code", 58, 9, "AN", "C"),
-        FILL(67, 80),
-    ),
+    "K4": _city_line("K4"),
     "K5": (
         ID("K5"),
         F("address_1", 3, 32, "X", "C"),
         F("address_2", 35, 32, "X", "C"),
         FILL(67, 80),
     ),
-    "K6": (
-        ID("K6"),
-        FILL(3, 34),
-        F("city", 35, 21, "X", "C"),
-        F("state", 56, 2, "A", "C", codes="state"),
-        F("postal_code", 58, 9, "AN", "C"),
-        FILL(67, 80),
-    ),
+    "K6": _city_line("K6"),
     "K7": (
         ID("K7"),
         F("legal_name", 3, 30, "X", "C"),

@@ -28,6 +28,7 @@ TITLES = {
     "E1": "Condition and disposition",
 }
 
+# Phone and fax fields are class X (ruling 12): the real wire carries `+` and country codes.
 RECORDS = {
     "T1": (
         ID("T1"),
@@ -84,7 +85,7 @@ RECORDS = {
         F("program_2", 29, 5, "AN", "O"),
         F("program_3", 34, 5, "AN", "O"),
         F("program_4", 39, 5, "AN", "O"),
-        F("phone", 44, 15, "AN", "M"),
+        F("phone", 44, 15, "X", "M"),
         F("phone_extension", 59, 6, "X", "O"),
         F("reason_has_ssn_wants_cbp_number", 65, 1, "X", "C", codes="x_flag"),
         F("reason_no_ssn", 66, 1, "X", "C", codes="x_flag"),
@@ -106,7 +107,7 @@ RECORDS = {
         ID("TF"),
         F("email", 3, 30, "X", "M"),
         F("web_site", 33, 30, "X", "O"),
-        F("fax", 63, 15, "AN", "O"),
+        F("fax", 63, 15, "X", "O"),
         FILL(78, 80),
     ),
     "TG": (
@@ -146,7 +147,7 @@ RECORDS = {
         F("passport_expiry", 18, 8, "N", "C", kind="date8"),
         F("passport_country", 26, 2, "A", "C", codes="country"),
         F("passport_type", 28, 1, "AN", "C", codes="passport_type"),
-        F("officer_phone", 29, 15, "AN", "M"),
+        F("officer_phone", 29, 15, "X", "M"),
         F("officer_extension", 44, 6, "AN", "O"),
         F("officer_email", 50, 30, "X", "M"),
         FILL(80, 80),
@@ -169,8 +170,8 @@ RECORDS = {
     "TM": (
         ID("TM"),
         F("broker_name", 3, 30, "X", "O"),
-        F("certifier_phone", 33, 15, "AN", "O"),
-        F("broker_phone", 48, 15, "AN", "O"),
+        F("certifier_phone", 33, 15, "X", "O"),
+        F("broker_phone", 48, 15, "X", "O"),
         FILL(63, 80),
     ),
     "TN": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from abisim import codes
+from abisim.errors import narrative
 from abisim.layouts import LayoutSet, layout_set
 from abisim.records import Record, make
 from abisim.store import Store, date_of
@@ -42,34 +43,46 @@ def visible_bonds(store: Store, importer_number: str, as_of: dt.date) -> list:
     return out
 
 
+def _zero_filled(ls: LayoutSet) -> bool:
+    """Before 2015 the K1 amount was always a number: zeros when there is no bond."""
+    return ls["K1"].field("bond_amount").cls == "N"
+
+
 def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
-                   address_request: str | None = None, layouts: LayoutSet | None = None) -> list[Record]:
-    """The KR detail records for one importer number, in ruling 2's order."""
+                   address_request: str | None = None, layouts: LayoutSet | None = None,
+                   notes: list[str] | None = None) -> list[Record]:
+    """The KR detail records for one importer number, in ruling 2's order. What the
+    layouts in force cannot write is said in ``notes`` (for the journal)."""
     ls = layouts or layout_set()
     k1 = ls["K1"]
+    no_bond = 0 if _zero_filled(ls) else None
     number = importer_number or ""
     importer = store.importer(number) if importer_number_format(number) else None
     if importer is None:
-        return [make(k1, importer_number=importer_number, result_code=RESULT_NOT_ON_FILE)]
+        return [make(k1, importer_number=importer_number, result_code=RESULT_NOT_ON_FILE, bond_amount=no_bond)]
     name = _cut(importer["name"], 32)
     status = importer["status"]
     out: list[Record] = []
     bonds = visible_bonds(store, number, as_of) if status == "active" else []
     if status == "voided":
-        out.append(make(k1, importer_number=number, result_code=RESULT_VOIDED, importer_name=name))
+        out.append(make(k1, importer_number=number, result_code=RESULT_VOIDED, importer_name=name,
+                        bond_amount=no_bond))
     elif status == "inactive":
-        out.append(make(k1, importer_number=number, result_code=RESULT_INACTIVE, importer_name=name))
+        out.append(make(k1, importer_number=number, result_code=RESULT_INACTIVE, importer_name=name,
+                        bond_amount=no_bond))
     elif not bonds:
-        out.append(make(k1, importer_number=number, result_code=RESULT_NO_BOND, importer_name=name))
+        out.append(make(k1, importer_number=number, result_code=RESULT_NO_BOND, importer_name=name,
+                        bond_amount=no_bond))
     else:
         switch = store.pms_switch(number) is not None
         for bond in bonds:
-            out.extend(_bond_records(ls, importer, bond, switch, as_of))
+            out.extend(_bond_records(ls, importer, bond, switch, as_of, notes))
     out.extend(_address_records(ls, importer, address_request == "1"))
     return out
 
 
-def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date) -> list[Record]:
+def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
+                  notes: list[str] | None = None) -> list[Record]:
     amount = bond["amount"]
     small = amount <= MAX_K1_AMOUNT
     k2 = ls["K2"]
@@ -81,22 +94,27 @@ def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date) -
         sufficiency="Y" if bond["sufficient"] else "N",
     )
     names = {f.name for f in k2.value_fields}
-    if "user_status" in names:
+    if "bond_amount_10" in names:  # the 2015 K2: bond user status and the 10-digit amount
         if bond["role"] == "user":
             ended = date_of(bond["user_delete_date"])
             k2_values["user_status"] = "T" if ended is not None and ended <= as_of else "A"
             k2_values["user_termination_date"] = ended
         k2_values["bond_amount_10"] = None if small else amount
     k1_amount = amount if small else None
-    if ls["K1"].field("bond_amount").cls == "N":  # before 2015: always a number
-        k1_amount = amount if small else 0
+    location = "1" if small else "2"
+    if _zero_filled(ls) and not small:
+        # Ruling 18: the 2010 layout has nowhere for 10 digits; the journal says so.
+        k1_amount, location = MAX_K1_AMOUNT, None
+        if notes is not None:
+            notes.append(f"W33 {narrative('W33')}: importer {importer['importer_number']} bond "
+                         f"{bond['bond_number']} amount {amount} ({ls['K1'].version})")
     return [
         make(ls["K1"], importer_number=importer["importer_number"], result_code=RESULT_BOND,
              importer_name=_cut(importer["name"], 32), surety_code=bond["surety_code"],
              activity_code=codes.ACTIVITY_CODE_TO_LETTER.get(bond["activity_code"]),
              bond_amount=k1_amount, bond_port=bond["port"],
              effective_date=date_of(bond["effective_date"]), bond_number=bond["bond_number"],
-             amount_location="1" if small else "2"),
+             amount_location=location),
         make(k2, **k2_values),
     ]
 
@@ -140,5 +158,5 @@ def answer_block(ctx, block) -> list[Record]:
             if number is None:
                 continue
             out.extend(answer_records(ctx.store, number, ctx.as_of, getattr(k, f"address_request_{n}"),
-                                      ctx.layouts))
+                                      ctx.layouts, ctx.notes))
     return out

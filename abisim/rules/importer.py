@@ -112,7 +112,7 @@ def answer_importer(ctx, group: list[Record], occurrence: int) -> list[Record]:
         errors, number = apply(ctx.store, group, ctx.as_of, ctx.port)
     e0 = make(ls["E0"], reference_type="IMPACC", occurrence=occurrence,
               importer_number=number if isinstance(number, str) else None,
-              importer_name=t1.importer_name if isinstance(t1.importer_name, str) else None)
+              importer_name=account_name(t1.importer_name))
     if not errors:
         return [e0, make(ls["E1"], disposition="A", severity="I", condition_code="K32",
                          narrative=narrative("K32"))]
@@ -122,6 +122,13 @@ def answer_importer(ctx, group: list[Record], occurrence: int) -> list[Record]:
         conditions.append(make(ls["E1"], disposition="R" if last else None, severity="F",
                                condition_code=e.code[:3], narrative=e.message[:40]))
     return [e0, *conditions]
+
+
+def account_name(name) -> str | None:
+    """E0 IMPACC 38-69: the importer's name with its spaces removed, cut to 32 (ruling 19)."""
+    if not isinstance(name, str):
+        return None
+    return name.replace(" ", "")[:32] or None
 
 
 def apply(store: Store, group: list[Record], as_of: dt.date, port: str) -> tuple[list[RecordError], str | None]:

@@ -1,13 +1,17 @@
-"""TI -> TR: the legacy "Add CBPF-5106 to Importer/Consignee File" (ruling 5).
+"""TI -> TR: the legacy "Add CBPF-5106 to Importer/Consignee File" (rulings 5 and 20).
 
 The same importer rules as TP (abisim.rules.importer) over the records TI carries (T1,
-TA, T2, TB, TC); the answer is one T3 per problem, or a T4 when accepted (with the
-CBP-assigned number when the action was N), and a T5 in test mode.
+TA, T2, TB, TC). The answer, as vendors' fixtures show it: for each problem, an echo of
+the input record in error followed by its T3; an accepted add of a CBP-assigned number
+(action N) is a T4 carrying the new number, an accepted add or update of a number the
+importer already had is a T5 (K32). In test mode the record the live answer would have
+used carries 2EE instead.
 """
 
 from __future__ import annotations
 
 from abisim.errors import narrative
+from abisim.layouts.ti_legacy import ECHOED
 from abisim.records import Record, make
 from abisim.rules.importer import apply, cross_record_errors, split_importers
 
@@ -31,9 +35,12 @@ def answer_block(ctx, block) -> list[Record]:
                         importer_name=name)
 
         if errors:
-            out += [message("T3", e.code, e.message) for e in errors]
+            by_line = {r.line: r for r in group if r.record_id in ECHOED}
+            for e in errors:
+                in_error = by_line.get(e.line, t1)
+                out.append(make(layouts[in_error.record_id], **in_error.values()))
+                out.append(message("T3", e.code, e.message))
         else:
-            out.append(message("T4", "K32", narrative("K32")))
-            if ctx.test_mode:
-                out.append(message("T5", "2EE", narrative("2EE")))
+            code = "2EE" if ctx.test_mode else "K32"
+            out.append(message("T4" if t1.action == "N" else "T5", code, narrative(code)))
     return out
