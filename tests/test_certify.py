@@ -285,3 +285,13 @@ def test_the_junit_schema_accepts_what_pytest_itself_writes(pytester):
     """)
     pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", "--junitxml=out.xml")
     assert junit_problems((pytester.path / "out.xml").read_text()) == []
+
+
+def test_while_the_broker_sends_undecided_steps_wait():
+    from abisim.certify.evaluate import evaluate
+    from abisim.certify.journal import Exchange
+
+    plan = load("cb")
+    assert [s.status for s in evaluate(plan, [], final=False).steps] == ["pending"] * 4
+    first = Exchange(1, SCRIPTS["cb"]["cb-below-minimum"]({}).decode("latin-1"))
+    assert [s.status for s in evaluate(plan, [first], final=False).steps] == ["passed", "pending", "pending", "pending"]

@@ -154,7 +154,9 @@ def evaluate(plan: Plan, exchanges: list[Exchange], *, final: bool = True) -> Re
         if step.id in status:
             continue
         dep = blocked(step)
-        if dep is not None and dep in status:
+        if dep is not None and dep in status and status[dep].status == PENDING:
+            status[step.id] = StepResult(step, PENDING)
+        elif dep is not None and dep in status:
             status[step.id] = StepResult(step, SKIPPED, None, (
                 Failure("after", f"depends on step {dep}, which did not pass"),))
         elif final:

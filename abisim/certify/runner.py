@@ -112,20 +112,26 @@ def run(plan: Plan, broker: Broker, *, db: str | Path = ":memory:", as_of: dt.da
 
 
 def wait(cert_result: Callable[[], Result], *, timeout: float, poll: float = 0.2,
-         done: Callable[[], bool] = lambda: False) -> Result:
-    """Poll until every step is decided, ``done()`` is true, or the time is up."""
+         done: Callable[[], bool] = lambda: False, progress: Callable | None = None) -> Result:
+    """Poll until every step is decided, ``done()`` is true, or the time is up;
+    ``progress(step_result)`` hears of each step as it is decided."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not done():
+    told: set[str] = set()
+    while True:
         partial = cert_result()
-        if partial.complete:
-            break
+        if progress is not None:
+            for s in partial.steps:
+                if s.status != "pending" and s.step.id not in told:
+                    told.add(s.step.id)
+                    progress(s)
+        if partial.complete or done() or time.monotonic() >= deadline:
+            return cert_result()
         time.sleep(poll)
-    return cert_result()
 
 
 def run_remote(plan: Plan, url: str, admin_token: str, *, timeout: float = 600, poll: float = 0.5,
                reset: bool = True, as_of: dt.date | None = None, done: Callable[[], bool] = lambda: False,
-               on_ready: Callable[[], None] | None = None) -> Result:
+               on_ready: Callable[[], None] | None = None, progress: Callable | None = None) -> Result:
     """Certify against a running ``abisim serve``: reset and load the plan's fixture, set the
     clock, then watch the journal until every step is decided or the time is up."""
     import httpx
@@ -158,6 +164,6 @@ def run_remote(plan: Plan, url: str, admin_token: str, *, timeout: float = 600, 
                 armed.add(nxt.step.id)
             return result
 
-        wait(current, timeout=timeout, poll=poll, done=done)
+        wait(current, timeout=timeout, poll=poll, done=done, progress=progress)
         rows = ok(client.get("/v1/admin/journal", params={"limit": 100000}))["journal"]
         return evaluate(plan, journal.exchanges_from_rows([r for r in rows if r["id"] > start]))

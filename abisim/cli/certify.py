@@ -108,7 +108,7 @@ def register(main: click.Group) -> None:
                 if command:
                     started.append(_start(command, server, None, None, p.filer))
             result = run_remote(p, server, admin_token, timeout=timeout, as_of=as_of, on_ready=start_broker,
-                                done=lambda: bool(started) and started[0].poll() is not None)
+                                done=lambda: bool(started) and started[0].poll() is not None, progress=_progress)
             proc = started[0] if started else None
             exchanges = [e for s in result.steps if s.exchange for e in [s.exchange]] + list(result.unexpected)
         else:
@@ -126,7 +126,7 @@ def register(main: click.Group) -> None:
                 if command:
                     proc = _start(command, srv.url, srv.tcp_port, token, p.filer)
                 try:
-                    wait(lambda: cert.result(final=False), timeout=timeout,
+                    wait(lambda: cert.result(final=False), timeout=timeout, progress=_progress,
                          done=(lambda: proc.poll() is not None) if proc else (lambda: False))
                 except KeyboardInterrupt:
                     pass
@@ -183,6 +183,14 @@ def register(main: click.Group) -> None:
         result = evaluate(p, exchanges)
         _write_outputs(result, junit_out, html_out, as_json)
         sys.exit(EXIT_OK if result.passed else EXIT_FINDING)
+
+
+def _progress(step) -> None:
+    """A step decided while the broker is still sending (on stderr)."""
+    from abisim.certify.report import LABEL
+
+    first = step.failures[0].located() if step.failures else ""
+    click.echo(f"  {LABEL[step.status]}  {step.step.id}" + (f": {first}" if first else ""), err=True)
 
 
 def _start(command: str, url: str, tcp_port, token, filer: str):
