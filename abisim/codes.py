@@ -299,6 +299,43 @@ KI_RESULT_CODES: dict[int, str] = {
     4: "Importer number inactive",
 }
 
+# CBP's entry type codes (ACE entry summary, two digits).
+ENTRY_TYPES: dict[str, str] = {
+    "01": "consumption, free and dutiable",
+    "02": "consumption, quota/visa",
+    "03": "consumption, antidumping/countervailing duty",
+    "06": "consumption, foreign trade zone",
+    "07": "consumption, quota/visa and antidumping/countervailing duty",
+    "08": "NAFTA duty deferral",
+    "09": "reconciliation summary",
+    "11": "informal, free and dutiable",
+    "12": "informal, quota/visa (other than textiles)",
+    "21": "warehouse",
+    "22": "re-warehouse",
+    "23": "temporary importation bond",
+    "24": "trade fair",
+    "25": "permanent exhibition",
+    "26": "warehouse, foreign trade zone (admission)",
+    "31": "warehouse withdrawal, consumption",
+    "32": "warehouse withdrawal, quota/visa",
+    "34": "warehouse withdrawal, antidumping/countervailing duty",
+    "38": "warehouse withdrawal, quota/visa and antidumping/countervailing duty",
+    "41": "direct identification manufacturing drawback",
+    "42": "direct identification unused merchandise drawback",
+    "43": "rejected merchandise drawback",
+    "44": "substitution manufacturer drawback",
+    "45": "substitution unused merchandise drawback",
+    "46": "other drawback",
+    "51": "Defense Contract Administration Service Region (DCASR)",
+    "52": "government, dutiable",
+    "61": "immediate transportation",
+    "62": "transportation and exportation",
+    "63": "immediate exportation",
+    "69": "transit (rail only)",
+    "70": "multi-transit (rail only)",
+    "86": "Section 321 low-value shipment",
+}
+
 # Entry type codes that may not be paid through the periodic monthly statement (PMS).
 ENTRY_TYPES_NOT_ELIGIBLE_FOR_PMS: dict[str, str] = {
     "08": "NAFTA duty deferral",

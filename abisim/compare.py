@@ -255,8 +255,9 @@ def _identity_findings(tp: list[Record], kr: list[Record], out: _Findings) -> No
     if physical_tp and physical_bond:
         _pairs(PHYSICAL, tps, krs, out, tc is not None and tc.physical_country in codes.US_TERRITORY_COUNTRIES)
     elif physical_tp != physical_bond:
+        # §8 makes no exception for an address on one side only: it differs.
         which = "the 5106 only" if physical_tp else "the bond data only"
-        out.add("D06", WARNING, "physical_address", f"physical address on {which}: not compared",
+        out.add("D06", DISCREPANCY, "physical_address", f"{TITLES['D06']}: physical address on {which}",
                 _side(tb, "physical_address_1"), _k_side(krs.get("K5"), "K5", "address_1", (3, 34)))
 
 

@@ -111,8 +111,8 @@ def main(argv=None) -> int:
 
     second = abisim.render(sample.envelope("XP", [make(sim.layouts["P1"], action="A", importer_number=IMPORTER,
                                                        payment_type="C", path="N")], SECOND_BROKER))
-    say("9. A second broker", f"Broker {SECOND_BROKER} asks too, and is told the switch is already set, and by "
-        "whom.")
+    say("9. A second broker", f"Broker {SECOND_BROKER} asks too, and is told the switch is already set, and "
+        "since when (never by whom: only the holder is told its own filer code).")
     show(sim.submit(second), only=("P9",))
 
     say("10. Notifications", "What CBP wrote to each broker (and the copies to CBP Account Managers).")
@@ -125,6 +125,9 @@ def main(argv=None) -> int:
     for entry_type, excise in (("01", False), ("09", False), ("08", False), ("01", True)):
         ok, reason = eligible_for_pms(entry_type, excise)
         print(f"   {entry_type}{' +excise' if excise else ''}: {'yes' if ok else 'no '} - {reason}")
+    from abisim.demo_mail import tell_by_email
+
+    tell_by_email(sim, step=12)
     print(f"\nThe exchange is in the journal: {len(store.journal())} rows. "
           f"Try: abisim query --db {db} {IMPORTER}")
     from abisim.certify.demo import show_certification

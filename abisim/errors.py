@@ -90,6 +90,14 @@ R_CODES = {
     "W01": "DISPOSITION AND SEVERITY IN LEGACY ORDER",
 }
 
+# Tolerances of the real wire in the envelope (rulings 10, 17, 22): warnings, never rejects.
+ENVELOPE_WARNINGS = {
+    "W10": "LEGACY BLOCK NUMBER IN FILLER",
+    "W11": "LEGACY BATCH NUMBER IN FILLER",
+    "W12": "SHORT RECORD PADDED WITH SPACES",
+    "W13": "ANSWER'S Y-REC DOES NOT ECHO ITS B-REC",
+}
+
 # eBond (CB -> CX) conditions. 992 is the transcription's acceptance example; the B-codes
 # are simulator-only: no public source lists CBP's eBond reject codes.
 EBOND_CODES = {
@@ -118,6 +126,7 @@ PMS_CODES = {
     "P07": "IMPORTER NOT C-TPAT CERTIFIED",
     "P03": "NO POWER OF ATTORNEY ON FILE FOR FILER",
     "P02": "5106 DATA INCONSISTENT WITH BOND DATA",
+    "P08": "5106 NOT ATTACHED",  # e-mail path N only (ruling 26)
 }
 
 # Warnings for records of other eras and shapes that abisim reads without rejecting them
@@ -129,7 +138,7 @@ RECORD_FIDELITY_CODES = {
     "W33": "AMOUNT OVER 9 DIGITS: K1 HOLDS 999999999",
 }
 
-CATALOGUE = {**X_CODES, **R_CODES, **EBOND_CODES, **PMS_CODES, **RECORD_FIDELITY_CODES}
+CATALOGUE = {**X_CODES, **R_CODES, **ENVELOPE_WARNINGS, **EBOND_CODES, **PMS_CODES, **RECORD_FIDELITY_CODES}
 
 
 def narrative(code: str, element: str = "") -> str:

@@ -57,6 +57,15 @@ def _number(value, path: str) -> str:
     return value.rstrip(" ")
 
 
+def _email(value, path: str) -> str | None:
+    from abisim.mail.addresses import is_address
+
+    _str(value, path, max_length=200)
+    if value is not None and not is_address(value):
+        raise FixtureError(path, f"not an e-mail address: {value!r}")
+    return value
+
+
 def _bool(value, path: str, default: bool = False) -> int:
     if value is None:
         return int(default)
@@ -96,11 +105,16 @@ def check(doc: Any) -> dict:
     for i, f in enumerate(doc.get("filers", [])):
         p = f"filers[{i}]"
         _known_keys(f, p, ("filer_code", "name", "sites", "password", "ace_portal_account", "applications",
-                           "token"))
+                           "token", "sends_for", "prepares_at", "email"))
         sites = f.get("sites", [])
         apps = f.get("applications", [])
-        if not isinstance(sites, list) or not all(isinstance(s, str) and len(s) == 4 for s in sites):
-            raise FixtureError(f"{p}.sites", "a list of 4-character site/port codes")
+        sends_for = f.get("sends_for", [])
+        prepares_at = f.get("prepares_at", [])
+        for key, value, length, what in (("sites", sites, 4, "site/port codes"),
+                                          ("prepares_at", prepares_at, 4, "port codes"),
+                                          ("sends_for", sends_for, 3, "filer codes")):
+            if not isinstance(value, list) or not all(isinstance(v, str) and len(v) == length for v in value):
+                raise FixtureError(f"{p}.{key}", f"a list of {length}-character {what}")
         if not isinstance(apps, list) or not all(isinstance(a, str) and len(a) == 2 for a in apps):
             raise FixtureError(f"{p}.applications", "a list of 2-character application ids")
         rows["filers"].append(dict(
@@ -108,7 +122,14 @@ def check(doc: Any) -> dict:
             name=_str(f.get("name"), f"{p}.name") or "",
             sites=",".join(sites), password=_str(f.get("password"), f"{p}.password", max_length=6) or "",
             ace_portal_account=_bool(f.get("ace_portal_account"), f"{p}.ace_portal_account"),
-            applications=",".join(apps), token=_str(f.get("token"), f"{p}.token")))
+            applications=",".join(apps), token=_str(f.get("token"), f"{p}.token"),
+            sends_for=",".join(sends_for), prepares_at=",".join(prepares_at),
+            email=_email(f.get("email"), f"{p}.email")))
+    seen: set[str] = set()
+    for i, f in enumerate(rows["filers"]):
+        if f["email"] and f["email"].lower() in seen:
+            raise FixtureError(f"filers[{i}].email", f"{f['email']} is the address of an earlier filer too")
+        seen.add((f["email"] or "").lower())
     for i, s in enumerate(doc.get("sureties", [])):
         p = f"sureties[{i}]"
         _known_keys(s, p, ("surety_code", "name"))
@@ -130,6 +151,8 @@ def check(doc: Any) -> dict:
         if not row["name"]:
             raise FixtureError(f"{p}.name", "missing")
         row["ctpat"] = _bool(m.get("ctpat"), f"{p}.ctpat")
+        if row["ctpat"] and row["ace_account"] == "none":
+            row["ace_account"] = "non-portal"  # ruling 31: C-TPAT importers are ACE accounts from the start
         tp = m.get("tp_records")
         if tp is not None and (not isinstance(tp, list) or not all(isinstance(x, str) and len(x) == 80 for x in tp)):
             raise FixtureError(f"{p}.tp_records", "a list of 80-character 5106 records")
@@ -204,6 +227,11 @@ def load(store: Store, doc: dict | str) -> dict[str, int]:
             raise FixtureError(f"line {exc.lineno} column {exc.colno}", exc.msg)
     rows = check(doc)
     with store.transaction() as conn:
+        codes = {f["filer_code"] for f in rows["filers"]}
+        for i, f in enumerate(rows["filers"]):
+            other = store.filer_by_email(f["email"]) if f["email"] else None
+            if other is not None and other["filer_code"] not in codes:
+                raise FixtureError(f"filers[{i}].email", f"{f['email']} is filer {other['filer_code']}'s address")
         for f in rows["filers"]:
             store.put_filer(f)
         for s in rows["sureties"]:
@@ -232,7 +260,10 @@ def export(store: Store) -> dict:
         _prune(dict(filer_code=f["filer_code"], name=f["name"] or None,
                     sites=[s for s in f["sites"].split(",") if s], password=f["password"] or None,
                     ace_portal_account=bool(f["ace_portal_account"]),
-                    applications=[a for a in f["applications"].split(",") if a], token=f["token"]))
+                    applications=[a for a in f["applications"].split(",") if a], token=f["token"],
+                    sends_for=[c for c in f["sends_for"].split(",") if c],
+                    prepares_at=[c for c in f["prepares_at"].split(",") if c],
+                    email=f["email"]))
         for f in conn.execute("SELECT * FROM filers ORDER BY filer_code")]
     doc["sureties"] = [dict(surety_code=s["surety_code"], name=s["name"])
                        for s in conn.execute("SELECT * FROM sureties ORDER BY surety_code")]

@@ -36,7 +36,7 @@ from abisim.transmission import parse, render
 DEFAULT_MAX_BODY = Limits().max_body
 
 # Modules declaring routes with abisim.api.route, besides this one (imported by create_app).
-ROUTE_MODULES: tuple[str, ...] = ()
+ROUTE_MODULES: tuple[str, ...] = ("abisim.http_pms",)
 
 
 def problem(status: int, title: str, detail: str = "", **extra) -> Response:
@@ -116,7 +116,7 @@ async def transmissions(call: Call) -> Response:
         if faults.reject_code:
             t = parse(data)
             code = faults.reject_code
-            answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts))
+            answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts, sim.as_of))
             return _answer(call.request, answer)
     # In the event loop itself: the simulator answers one transmission at a time anyway,
     # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
@@ -147,19 +147,20 @@ async def bonds(call: Call) -> m.BondsAnswer:
 @route("POST", "/v1/pms/activations", auth=FILER, body=m.ActivationRequest, answer=m.ActivationAnswer,
        summary="Periodic Monthly Statement activation request (an XP transmission)", problems=(413,))
 async def activations(call: Call) -> m.ActivationAnswer:
+    from abisim.http_pms import activation_details
+    from abisim.rules.pms import outcomes_of, with_five106_judged
+
     sim, req, filer = call.sim, call.body, call.filer["filer_code"]
-    p1s = p1_records([n.upper() for n in req.importers], payment_type=req.payment_type, ctpat=req.ctpat,
-                     layouts=sim.layouts)
-    data = for_filer(sim.store, filer, "XP", p1s)
+    details_in = activation_details(req, sim.layouts)
+    data = for_filer(sim.store, filer, "XP", details_in)
     answer = parse(await run_in_threadpool(sim.submit, data, filer_code=filer))
     details = [r for b in answer.blocks for r in b.details]
     conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
     if conditions:
         raise unprocessable("CBP rejected the batch", conditions=conditions)
-    return m.ActivationAnswer(outcomes=[
-        m.Outcome(importer_number=p.importer_number, result=p.result, condition_code=p.condition_code,
-                  narrative=p.narrative, switch_filer=p.switch_filer, switch_date=p.switch_date)
-        for p in details])
+    attached = {n.upper() for n in (req.five106 or {})}
+    outcomes = with_five106_judged(outcomes_of(details), req.ctpat, attached)
+    return m.ActivationAnswer(outcomes=[m.Outcome(**o.to_json()) for o in outcomes])
 
 
 @route("GET", "/v1/notifications", auth=FILER, answer=m.NotificationsAnswer,
@@ -204,6 +205,24 @@ async def load(call: Call) -> m.LoadAnswer:
     except fixtures.FixtureError as exc:
         raise unprocessable(str(exc), path=exc.path)
     return m.LoadAnswer(loaded=counts)
+
+
+@route("PUT", "/v1/admin/filers/{code}", auth=ADMIN, body=m.FilerRequest, answer=m.FilerAnswer,
+       summary="Add or replace a filer (sites, password, service bureau, remote preparer ports)")
+async def put_filer(call: Call) -> m.FilerAnswer:
+    code = call.request.path_params["code"].upper()
+    if len(code) != 3:
+        raise unprocessable("a filer code has 3 characters", path="code")
+    doc = {"filer_code": code, **call.body.model_dump()}
+    store = call.sim.store
+    old = store.filer(code)
+    doc["token"] = doc["token"] or (old["token"] if old is not None and old["token"] else secrets.token_urlsafe(24))
+    try:
+        await run_in_threadpool(fixtures.load, store, {"filers": [doc]})
+    except fixtures.FixtureError as exc:
+        raise unprocessable(str(exc), path=exc.path)
+    filer = next(f for f in fixtures.export(store)["filers"] if f["filer_code"] == code)
+    return m.FilerAnswer(filer=filer)
 
 
 @route("GET", "/v1/admin/journal", auth=ADMIN, query=m.AdminJournalQuery, answer=m.JournalAnswer,

@@ -44,6 +44,9 @@ class ActivationRequest(Body):
     importers: list[ImporterNumber] = Field(min_length=1, max_length=99)
     payment_type: Literal["D", "C"] = "D"
     ctpat: bool = False
+    five106: dict[ImporterNumber, Annotated[str, StringConstraints(max_length=1 << 20)]] | None = Field(
+        None, description="per importer number, the broker's 5106 as a TP transmission (text): P02 judges it "
+                          "instead of the 5106 on file")
 
 
 class ResetRequest(Body):
@@ -87,6 +90,23 @@ class RiderRequest(Body):
     rider_name: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
+class FilerRequest(Body):
+    """A filer (broker, service bureau) as CBP knows it; every field replaces the stored one."""
+
+    name: Annotated[str, StringConstraints(max_length=100)] = ""
+    sites: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4}$")]] = []
+    password: Annotated[str, StringConstraints(max_length=6)] = ""
+    ace_portal_account: bool = True
+    applications: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2}$")]] = Field(
+        [], description="allowed input applications; empty: all")
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="HTTP bearer token; null keeps the filer's token or makes one")
+    sends_for: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3}$")]] = Field(
+        [], description="filers this sender may send blocks for (service bureau)")
+    prepares_at: list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4}$")]] = Field(
+        [], description="ports beyond its sites where it may prepare remotely")
+
+
 # -- query strings
 
 class JournalQuery(Query):
@@ -124,13 +144,22 @@ class BondsAnswer(Answer):
     records: list[RecordOut]
 
 
+class Discrepancy(Answer):
+    code: str
+    field: str
+    five106_value: str | int | None
+    bond_value: str | int | None
+
+
 class Outcome(Answer):
     importer_number: str | None
     result: int
     condition_code: str | None
     narrative: str | None
-    switch_filer: str | None
+    switch_filer: str | None = Field(description="the holder of the switch, told to the holder only")
     switch_date: dt.date | None
+    five106: str | None = Field(None, description="which 5106 P02 judged: attached, on file")
+    discrepancies: list[Discrepancy] = []
 
 
 class ActivationAnswer(Answer):
@@ -152,6 +181,10 @@ class ResetAnswer(Answer):
 
 class LoadAnswer(Answer):
     loaded: dict[str, int]
+
+
+class FilerAnswer(Answer):
+    filer: dict[str, Any]
 
 
 class ClockAnswer(Answer):

@@ -2,10 +2,12 @@
 
 Fixtures:
 - ``abisim``: an in-process :class:`abisim.testing.Harness` on a temporary database with
-  the sample data, fresh for each test, at a fixed as-of date (``--abisim-as-of``).
-- ``abisim_server``: a live HTTP server (and raw TCP listener) on free 127.0.0.1 ports over
-  such a database, fresh for each test, stopped at its end: ``.url``, ``.tcp_port``,
-  ``.admin_token``, ``.tokens`` (filer code -> bearer token), ``.harness``.
+  the sample data, fresh for each test, at a fixed as-of date (``--abisim-as-of``);
+  ``abisim.send_mail(message)`` hands an e-mail to CBP's mailboxes without a socket.
+- ``abisim_server``: a live HTTP server (and raw TCP and SMTP listeners) on free 127.0.0.1
+  ports over such a database, fresh for each test, stopped at its end: ``.url``,
+  ``.tcp_port``, ``.smtp_port`` (CBP's PMS mailboxes, docs/pms.md), ``.admin_token``,
+  ``.tokens`` (filer code -> bearer token), ``.harness``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class LiveServer:
         self.harness = harness
         self.url = server.url
         self.tcp_port = server.tcp_port
+        self.smtp_port = server.smtp_port
         self.admin_token = server.admin_token
         self.tokens = {row["filer_code"]: row["token"]
                        for row in harness.store.conn.execute("SELECT filer_code, token FROM filers")}
@@ -60,7 +63,7 @@ def abisim_server(tmp_path, request):
     from abisim.server import Server
 
     harness = Harness(tmp_path / "abisim-server.sqlite3", _as_of(request.config))
-    server = Server(harness.simulator, tcp_port=0).start()
+    server = Server(harness.simulator, tcp_port=0, smtp_port=0).start()
     try:
         yield LiveServer(server, harness)
     finally:

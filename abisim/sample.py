@@ -19,12 +19,17 @@ from abisim.records import Record, make, render_record
 from abisim.transmission import render
 
 FILERS = [
+    # Ruling 24: each filer's e-mail address identifies it to the PMS mailbox.
     dict(filer_code="XJ5", name="SAMPLE BROKER ONE", sites=["3901"], password="PASS01", ace_portal_account=True,
-         token="xj5-sample-token"),
+         token="xj5-sample-token", email="abi@xj5.example.com"),
     dict(filer_code="SV9", name="SAMPLE BROKER TWO", sites=["3902"], password="PASS02", ace_portal_account=True,
-         token="sv9-sample-token"),
+         token="sv9-sample-token", email="abi@sv9.example.com"),
     dict(filer_code="NP1", name="SAMPLE BROKER NO PORTAL", sites=["3001"], password="PASS03",
-         ace_portal_account=False, token="np1-sample-token"),
+         ace_portal_account=False, token="np1-sample-token", email="abi@np1.example.com"),
+    # A service bureau (ruling 16): sends for XJ5 and SV9; no powers of attorney of its own.
+    dict(filer_code="SB1", name="SAMPLE SERVICE BUREAU", sites=["3002"], password="PASS04",
+         ace_portal_account=True, token="sb1-sample-token", sends_for=["XJ5", "SV9"],
+         email="abi@sb1.example.com"),
 ]
 SITES = {f["filer_code"]: f["sites"][0] for f in FILERS}
 PASSWORDS = {f["filer_code"]: f["password"] for f in FILERS}
@@ -167,7 +172,7 @@ def fixture(as_of: dt.date) -> dict:
         importers=docs,
         bonds=bonds(as_of),
         powers_of_attorney=[dict(importer_number=n, filer_code=f["filer_code"], granted="2023-01-01")
-                            for n in numbers for f in FILERS],
+                            for n in numbers for f in FILERS if not f.get("sends_for")],
     ))
 
 

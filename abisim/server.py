@@ -22,14 +22,26 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class Server:
-    """HTTP on ``port``, TCP on ``tcp_port`` (None: no TCP), one simulator behind both."""
+    """HTTP on ``port``, TCP on ``tcp_port`` and SMTP on ``smtp_port`` (None: not that
+    listener), one simulator behind all; answers by e-mail go to ``mail_relay`` (HOST:PORT)."""
 
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
-                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning") -> None:
+                 admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
+                 smtp_port: int | None = None, smtp_require_auth: bool = False,
+                 mail_relay: str | None = None) -> None:
+        from abisim.mail.handling import MailDesk
+        from abisim.mail.relay import Deliverer, parse_relay
+
         self.sim = sim
         self.host = host
         self.port = port or free_port(host)
         self.tcp_port = tcp_port
+        self.smtp_port = smtp_port
+        self.smtp_require_auth = smtp_require_auth
+        self.deliverer = Deliverer(sim.store, *parse_relay(mail_relay)) if mail_relay else None
+        self.mail_desk = MailDesk(sim, queue=self.deliverer is not None,
+                                  on_answer=self.deliverer.kick if self.deliverer is not None else None)
+        self._smtp = None
         kw = {"max_body": max_body} if max_body else {}
         self.app = create_app(sim, admin_token=admin_token, **kw)
         self.admin_token = self.app.state.admin_token
@@ -43,18 +55,34 @@ class Server:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    async def serve(self) -> None:
-        if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port)
-            self.tcp_port = self._tcp.sockets[0].getsockname()[1]
+    async def serve(self, announce=None) -> None:
+        await self.open_listeners()
+        if announce is not None:
+            announce(self)  # the real ports are known now
+        delivery = asyncio.create_task(self.deliverer.run()) if self.deliverer is not None else None
         try:
             await self.uvicorn.serve()
         finally:
-            if self._tcp is not None:
-                self._tcp.close()
+            if delivery is not None:
+                delivery.cancel()
+            for listener in (self._tcp, self._smtp):
+                if listener is not None:
+                    listener.close()
 
-    def run(self) -> None:
-        asyncio.run(self.serve())
+    async def open_listeners(self) -> None:
+        """TCP and SMTP, bound before HTTP starts: port 0 becomes the real port."""
+        if self.tcp_port is not None:
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port)
+            self.tcp_port = self._tcp.sockets[0].getsockname()[1]
+        if self.smtp_port is not None:
+            from abisim.mail.listener import serve_smtp
+
+            self._smtp = await serve_smtp(self.mail_desk, self.host, self.smtp_port,
+                                          require_auth=self.smtp_require_auth)
+            self.smtp_port = self._smtp.sockets[0].getsockname()[1]
+
+    def run(self, announce=None) -> None:
+        asyncio.run(self.serve(announce))
 
     # -- in a background thread
     def start(self, timeout: float = 10) -> "Server":

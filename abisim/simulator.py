@@ -17,6 +17,7 @@ from typing import Callable
 
 import attrs
 
+from abisim import applications
 from abisim.clock import Clock
 from abisim.errors import X_CODES, RecordError, narrative
 from abisim.layouts import LayoutSet, layout_set
@@ -68,6 +69,11 @@ class Simulator:
         self._lock = threading.Lock()
 
     @property
+    def lock(self) -> threading.Lock:
+        """Held while one request (a transmission, an e-mail) is answered."""
+        return self._lock
+
+    @property
     def as_of(self) -> dt.date:
         return self.clock.today()
 
@@ -112,7 +118,7 @@ class Simulator:
                 notes: list[str] | None = None) -> list[Record]:
         reject = _envelope_errors(transmission, self.store, auth_filer, test_mode)
         if reject:
-            return reject_answer(transmission, reject, self.layouts)
+            return reject_answer(transmission, reject, self.layouts, as_of)
         out: list[Record] = []
         batch = transmission.batches[0]
         answer_app = APPLICATIONS[batch.blocks[0].application_id][0]
@@ -195,33 +201,42 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
     if len(t.batches) > 1:
         extra = t.batches[1].header
         out.append(RecordError("X35", "OUT OF SEQUENCE RECORD FOUND IN GROUPING: ONE BATCH PER TRANSMISSION",
-                               extra.line, 1, 1, "A"))
+                               extra.line, 1, 80, "A"))
     batch = t.batches[0]
     a = batch.header
     if not batch.blocks:
         return out or [RecordError("X03", narrative("X03"), a.line)]
     # Sender: a known filer, its site, its password (test mode replaces the password).
-    filer = store.filer(a.id_code) if a.id_code else None
-    sites = set(filer["sites"].split(",")) if filer is not None and filer["sites"] else set()
-    if (filer is None or (sites and a.site_code not in sites)
-            or (not test_mode and filer["password"] and a.password != filer["password"])
-            or (auth_filer is not None and a.id_code != auth_filer)):
+    sender = store.filer(a.id_code) if a.id_code else None
+    sites = _codes(sender, "sites")
+    if ((sender is None or (sites and a.site_code not in sites)
+            or (not test_mode and sender["password"] and a.password != sender["password"])
+            or (auth_filer is not None and a.id_code != auth_filer))
+            and not any(e.code == "X09" and e.line == a.line for e in out)):
         out.append(RecordError("X09", narrative("X09"), a.line, 2, 14, "A", "id_code", a.id_code))
     for block in batch.blocks:
         b = block.header
         app = b.application_id
         if app not in APPLICATIONS:
-            if app is not None and not any(e.code == "X12" and e.line == b.line for e in out):
+            if app is None or any(e.code == "X12" and e.line == b.line for e in out):
+                continue
+            if applications.kind(app) == applications.KNOWN:
+                # Ruling 13: a real ACE application abisim does not simulate.
+                out.append(RecordError("X13", narrative("X13"), b.line, 11, 12, "B", "application_id", app))
+            else:
                 out.append(RecordError("X12", narrative("X12") + f": {app} IS NOT AN INPUT APPLICATION",
                                        b.line, 11, 12, "B", "application_id", app))
+        out.extend(_preparer_errors(b, store))
+        if app not in APPLICATIONS:
             continue
         proc = store.filer(b.filer_code) if b.filer_code else None
         if proc is None or (auth_filer is not None and b.filer_code != auth_filer):
             out.append(RecordError("X17", narrative("X17"), b.line, 8, 10, "B", "filer_code", b.filer_code))
             continue
-        if b.filer_code != a.id_code:
+        if b.filer_code != a.id_code and b.filer_code not in _codes(sender, "sends_for"):
+            # Ruling 16: a service bureau sends only for the filers that authorized it.
             out.append(RecordError("X18", narrative("X18"), b.line, 4, 10, "B", "filer_code", b.filer_code))
-        allowed = {x for x in proc["applications"].split(",") if x}
+        allowed = _codes(proc, "applications")
         if allowed and app not in allowed:
             out.append(RecordError("X20", narrative("X20"), b.line, 11, 12, "B", "application_id", app))
         if app == "KI":
@@ -230,35 +245,132 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
     return sorted(out, key=lambda e: (e.line or 0, e.first_column or 0))
 
 
-def reject_answer(t: Transmission, errors: list[RecordError], ls: LayoutSet | None = None) -> list[Record]:
-    """CBP's reject batch: mirrored A, generated B, X0/X1 pairs, 999, generated Y and Z."""
+def _codes(filer, column: str) -> set[str]:
+    """A comma-separated column of a filer's row (sites, applications, sends_for ...)."""
+    return {x for x in filer[column].split(",") if x} if filer is not None and filer[column] else set()
+
+
+def _preparer_errors(b: Record, store: Store) -> list[RecordError]:
+    """Ruling 15, what needs the database: the remote preparer is a known filer (X28),
+    authorized for the application (X30) and for its port: its own sites and the ports
+    listed for it (X31). What B alone tells (X21, X22, X24, X25) the parse reports."""
+    if b.preparer_indicator != "1" or not (b.preparer_port and b.preparer_filer):
+        return []
+    if applications.kind(b.application_id) == applications.UNKNOWN:
+        return []
+    preparer = store.filer(b.preparer_filer)
+    where = dict(line=b.line, first_column=47, last_column=56, record_id="B", field="preparer_filer",
+                 value=b.preparer_filer)
+    if preparer is None:
+        return [RecordError("X28", narrative("X28"), **where)]
+    allowed = _codes(preparer, "applications")
+    if allowed and b.application_id not in allowed:
+        return [RecordError("X30", narrative("X30"), **where)]
+    if b.preparer_port not in _codes(preparer, "sites") | _codes(preparer, "prepares_at"):
+        return [RecordError("X31", narrative("X31"), **where)]
+    return []
+
+
+def reject_answer(t: Transmission, errors: list[RecordError], ls: LayoutSet | None = None,
+                  as_of: dt.date | None = None) -> list[Record]:
+    """CBP's reject batch, shaped as CBP's three examples (ruling 14): mirrored A, generated
+    B, the batch-level X1s, then per bad block one X0 BLOCK and its X1s, and per bad record
+    one X0 TRNACT and its X1s; 999; generated Y (count of X0 and X1) and Z."""
     ls = ls or layout_set()
     a = _first_a(t)
     if a is not None:
-        # Mirrored, less the password, the application id, and any field in error.
+        # Mirrored, less the password, the application id, and any field in error; dated
+        # the day CBP processed it (CBP's page B&B-34 answers a 010108 batch with 040108).
         bad = {e.field for e in t.errors if e.line == a.line and e.field in a.layout.value_fields_names}
         head = a.replace(line=None, **{f: None for f in bad | {"password", "application_id"}})
+        if as_of is not None:
+            head = head.replace(transmission_date=as_of)
         if head.site_code is None or head.id_code is None:
             a = None  # nothing to mirror: ACE's generated form
     if a is None:
         head = make(ls["A"], user_data="A".rjust(21))
     details: list[Record] = []
-    blocks = {b.header.line: b.header for b in t.blocks}
-    for n, e in enumerate(errors, start=1):
-        b = blocks.get(e.line) if e.record_id == "B" else None
-        if b is not None:
-            details.append(make(ls["X0"], reference_type="BLOCK", occurrence=n, reference_data=block_reference(b)))
-        else:
-            column = e.first_column if e.first_column is not None and e.first_column <= 80 else 0
-            details.append(make(ls["X0"], reference_type="TRNACT", occurrence=n,
-                                reference_data=f"{(e.line or 0) % 10_000_000:07d} {column:02d}"))
-        details.append(make(ls["X1"], severity="F", condition_code=e.code[:3],
-                            narrative=narrative(e.code)[:40] if e.code in X_CODES else e.message[:40]))
+
+    def condition(e: RecordError) -> None:
+        text = narrative(e.code) if e.code in X_CODES else e.message
+        details.append(make(ls["X1"], severity="F", condition_code=e.code[:3], narrative=fit(text, 40)))
+
+    batch_level, by_block = _group_by_block(t, errors)
+    for e in batch_level:
+        condition(e)
+    if not any(e.code in ("X09", "X12") and a is not None and e.line == a.line for e in batch_level):
+        for ordinal, block, block_level, by_record in by_block:
+            details.append(make(ls["X0"], reference_type="BLOCK", occurrence=ordinal,
+                                reference_data=block_reference(block.header)))
+            for e in block_level:
+                condition(e)
+            for occurrence, (line, record_errors) in enumerate(by_record, start=1):
+                first = record_errors[0]
+                whole = first.first_column is None or (first.first_column == 1 and first.last_column == 80)
+                column = 0 if whole or first.first_column > 80 else first.first_column
+                position = line - (t.batches[0].header.line or 1) + 1 if t.batches else line
+                details.append(make(ls["X0"], reference_type="TRNACT", occurrence=occurrence,
+                                    reference_data=f"{position % 10_000_000:07d} {column:02d}"))
+                for e in record_errors:
+                    condition(e)
     details.append(make(ls["X1"], disposition="R", severity="F", condition_code="999", narrative=narrative("999")))
     b = make(ls["B"], user_data="B".rjust(21))
     y = generated_trailer(ls["Y"], "Y", _count(details))
     z = generated_trailer(ls["Z"], "Z")
     return [head, b, *details, y, z]
+
+
+def _group_by_block(t: Transmission, errors: list[RecordError]):
+    """Errors of the batch as a whole (A, Z, outside any block), and per block with problems:
+    (ordinal, block, errors of its B and Y, [(line, errors of that record)])."""
+    blocks = t.batches[0].blocks if t.batches else ()
+    batch_level: list[RecordError] = []
+    grouped: dict[int, tuple[list, dict]] = {}
+    for e in errors:
+        n = _block_of(blocks, e)
+        if n is None:
+            batch_level.append(e)
+            continue
+        block_level, by_record = grouped.setdefault(n, ([], {}))
+        block = blocks[n]
+        if e.line in (block.header.line, block.trailer.line if block.trailer is not None else None) \
+                or e.code == "X05":
+            block_level.append(e)
+        else:
+            by_record.setdefault(e.line, []).append(e)
+    return batch_level, [(n + 1, blocks[n], grouped[n][0], sorted(grouped[n][1].items()))
+                         for n in sorted(grouped)]
+
+
+def _block_of(blocks, e: RecordError) -> int | None:
+    """The index of the block an error belongs to; None for the batch as a whole."""
+    if e.line is None:
+        return None
+    for n, block in enumerate(blocks):
+        first = block.header.line
+        last = block.trailer.line if block.trailer is not None else None
+        if first is None:
+            continue
+        if last is None:
+            # No Y: the block runs to the next block; its missing Y (X05, reported on the
+            # record that came instead) is its own problem.
+            following = blocks[n + 1].header.line if n + 1 < len(blocks) else None
+            if e.code == "X05":
+                if first < e.line and (following is None or e.line <= following):
+                    return n
+            elif first <= e.line and (following is None or e.line < following) and e.record_id not in ("A", "Z"):
+                return n
+        elif first <= e.line <= last:
+            return n
+    return None
+
+
+def fit(text: str, width: int) -> str:
+    """A narrative in ``width`` columns, never cut inside a word (ruling 21)."""
+    if len(text) <= width:
+        return text
+    cut = text[: width + 1].rsplit(" ", 1)[0].rstrip(" :;,-")
+    return cut if cut else text[:width]
 
 
 def block_reference(b: Record) -> str:

@@ -135,6 +135,34 @@ MIGRATIONS = [
     """
     ALTER TABLE journal ADD COLUMN note TEXT;
     """,
+    # Rulings 15 and 16: the filers a sender (service bureau) may send for, and the ports
+    # beyond its own sites where a filer may prepare remotely; comma separated, as sites.
+    """
+    ALTER TABLE filers ADD COLUMN sends_for TEXT NOT NULL DEFAULT '';
+    ALTER TABLE filers ADD COLUMN prepares_at TEXT NOT NULL DEFAULT '';
+    """,
+    # PMS activation by e-mail (rulings 23-29): filers' addresses and CBP's mail, in and out.
+    """
+    ALTER TABLE filers ADD COLUMN email TEXT;
+    CREATE UNIQUE INDEX filers_email ON filers(email COLLATE NOCASE);
+
+    CREATE TABLE mail (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        message_id TEXT,
+        filer_code TEXT,                          -- the broker it concerns, when known
+        sender TEXT NOT NULL,
+        recipients TEXT NOT NULL,                 -- To and Cc addresses, comma separated, lower case
+        subject TEXT NOT NULL DEFAULT '',
+        raw TEXT NOT NULL,                        -- the RFC 5322 message
+        created TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'kept' CHECK (status IN ('kept', 'queued', 'delivered')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        delivered TEXT
+    );
+    CREATE INDEX mail_filer ON mail(filer_code);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -152,7 +180,8 @@ BOND_COLUMNS = (
     "reconciliation_rider", "usvi_rider",
 )
 PARTY_COLUMNS = ("bond_number", "importer_number", "role", "name", "add_date", "delete_date")
-FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token")
+FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token",
+                 "sends_for", "prepares_at", "email")
 
 
 def default_path() -> str:
@@ -286,7 +315,7 @@ class Store:
         """Empty every table (the schema stays)."""
         with self.transaction() as conn:
             for table in ("bond_parties", "bonds", "sureties", "importers", "filers",
-                          "powers_of_attorney", "pms_switches", "notifications", "journal", "counters"):
+                          "powers_of_attorney", "pms_switches", "notifications", "journal", "counters", "mail"):
                 conn.execute(f"DELETE FROM {table}")
 
     # -- importers
@@ -355,6 +384,9 @@ class Store:
 
     def filer_by_token(self, token: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM filers WHERE token = ?", (token,)).fetchone()
+
+    def filer_by_email(self, address: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM filers WHERE email = ? COLLATE NOCASE", (address.strip(),)).fetchone()
 
     def put_filer(self, values: dict) -> None:
         self._upsert("filers", ("filer_code",), FILER_COLUMNS, values)

@@ -62,6 +62,8 @@ def token_for(record) -> str | None:
     return record.layout.token
 
 
+_EMPTY_BLOCK = ("B_OTHER", "OPAQUE", "Y")
+
 _TN_QUALIFIERS = frozenset({"IN1", "CE1", "CW1", "BN1", "BC1", "CN1", "CE2", "NE1", "IN2", "BN2"})
 
 # What a missing record is called, by the terminal that had to be supplied.
@@ -71,6 +73,8 @@ _MISSING_CODES = {"A": "X33", "Y": "X05", "Z": "X06"}
 def _describe(token: str) -> str:
     if token.startswith("B_"):
         return "B"
+    if token == "OPAQUE":
+        return "detail record"
     if token.startswith("TN_"):
         return "TN " + token[3:]
     if token.startswith("TR_"):
@@ -83,13 +87,16 @@ def _describe(token: str) -> str:
 class OrderChecker:
     """Feeds record terminals through the LALR table, collecting order errors."""
 
-    __slots__ = ("states", "stack", "end_state", "previous", "done")
+    __slots__ = ("states", "stack", "end_state", "previous", "done", "application")
 
     def __init__(self) -> None:
         self.states, start, self.end_state = parse_table()
         self.stack = [start]
         self.previous: str | None = None
         self.done = False
+        # The batch's own B terminal (from A's application id): the only block a missing
+        # record may be supplied from, so that no message names another application's record.
+        self.application: str | None = None
 
     # -- the table walk
     def _advance(self, stack: list[int], token: str) -> bool:
@@ -152,9 +159,10 @@ class OrderChecker:
     def out_of_sequence(self, token: str, line, record_id) -> list[RecordError]:
         """Skip a record that fits nowhere: X35 (X06 at the end of the input)."""
         if token == END:
-            return [error("X06", message="BATCH CONTROL MISSING - Z-RECORD", line=line)]
+            return [error("X06", message="BATCH CONTROL MISSING - Z-RECORD", line=line,
+                          first_column=1 if line is not None else None, last_column=80 if line is not None else None)]
         return [
-            error("X35", line=line, first_column=1, last_column=len(record_id) or 2,
+            error("X35", line=line, first_column=1, last_column=80,
                   record_id=record_id, value=record_id,
                   message=f"OUT OF SEQUENCE RECORD FOUND IN GROUPING: {record_id} here;"
                           f" expected {self._expected_text()}")
@@ -172,7 +180,10 @@ class OrderChecker:
         inserted, stack, _after = planned
         errors = []
         previous = self.previous
+        empty_batch = inserted[:3] == _EMPTY_BLOCK and previous == "A"
         for missing in inserted:
+            if empty_batch and missing in ("OPAQUE", "Y"):
+                continue  # the block that is not there: its X03 says it
             if missing.startswith("B_"):
                 code = "X03"
             elif missing in _MISSING_CODES:
@@ -182,11 +193,15 @@ class OrderChecker:
             else:
                 code = "X37"
             before = "end of input" if token == END else record_id
+            if empty_batch and missing == "B_OTHER":
+                what = "THE BATCH HOLDS NO BLOCK"  # ruling 21: X03, not X06 on the Z itself
+            else:
+                what = f"{_describe(missing)} expected before {before}"
             errors.append(
                 error(code, line=line, record_id=record_id or None,
-                      first_column=1 if record_id else None,
-                      last_column=len(record_id) if record_id else None,
-                      message=f"{error(code).message}: {_describe(missing)} expected before {before}")
+                      first_column=1 if line is not None else None,
+                      last_column=80 if line is not None else None,
+                      message=f"{error(code).message}: {what}")
             )
             previous = missing
         self.stack = stack
@@ -202,7 +217,16 @@ class OrderChecker:
         never closes its block for itself (no Y, Z or A is supplied before it), a Y never
         closes its batch, and only A and END may be preceded by a missing Z.
         """
-        forbidden = {END, "B_OTHER", "B_REJECT"}
+        if token in ("Z", "A", END) and self.previous == "A":
+            # A batch with no block: one X03 (the block supplied is not named further).
+            path = _EMPTY_BLOCK + (("Z",) if token != "Z" else ())
+            trial = list(self.stack)
+            for t in path:
+                self._advance(trial, t)
+            return path, trial
+        forbidden = {END, "B_REJECT"}
+        if self.application != "B_OTHER":
+            forbidden.add("B_OTHER")
         if self.previous is not None:
             forbidden.add("A")  # only a transmission's very start may lack its A
         if token not in ("Y", "Z", "A", END) and not token.startswith("B_"):
@@ -216,7 +240,8 @@ class OrderChecker:
             nxt = []
             for inserted, stack in frontier:
                 for t in self.expected(stack):
-                    if t in forbidden or (t.startswith("B_") and token in ("Y", "Z", END)):
+                    if t in forbidden or (t.startswith("B_") and (
+                            token in ("Y", "Z", END) or self.application not in (None, t))):
                         continue
                     trial = list(stack)
                     if not self._advance(trial, t):

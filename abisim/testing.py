@@ -114,6 +114,23 @@ class Harness:
         p1s = build.p1_records(numbers, payment_type=payment, ctpat=ctpat, layouts=self.layouts)
         return self.submit(self.transmission("XP", p1s, filer))
 
+    def send_mail(self, message) -> list:
+        """One e-mail to CBP's mailboxes, in-process (the SMTP listener's work without the
+        socket; docs/pms.md): CBP's answers, as email.message.EmailMessage objects."""
+        from email import message_from_string, policy
+
+        from abisim.mail import outbox
+        from abisim.mail.addresses import addresses_in
+        from abisim.mail.handling import MailDesk, accepts
+
+        rcpts = [a for a in addresses_in(*message.get_all("To", []), *message.get_all("Cc", []))
+                 if accepts(self.store, a)]
+        if not rcpts:
+            return []  # the listener would refuse every recipient at RCPT
+        received = MailDesk(self.simulator).receive(message.as_bytes(), None, rcpts)
+        return [message_from_string(outbox.message(self.store, i)["raw"], policy=policy.default)
+                for i in received.answer_ids]
+
     def load(self, doc) -> dict:
         return fixtures.load(self.store, doc)
 

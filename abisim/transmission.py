@@ -14,9 +14,10 @@ from typing import IO, Iterable, Iterator
 
 import attrs
 
+from abisim import applications
 from abisim import validate as _validate
 from abisim.errors import FATAL, WARNING, RecordError, error, narrative
-from abisim.layouts import LayoutSet, layout_set
+from abisim.layouts import F, Layout, LayoutSet, layout_set
 from abisim.records import RECORD_LENGTH, Record, parse_record, record_class as layout_class, render_record
 from abisim.structure import END, OrderChecker, token_for
 
@@ -162,6 +163,35 @@ def _classes_by_prefix(layouts: LayoutSet, application_id: str | None = None) ->
     return out
 
 
+# A detail record of an application abisim does not simulate (ruling 13): read as it is,
+# counted, its bytes checked, its fields not.
+OPAQUE_LAYOUT = Layout("..", "bbc-v23", (F("data", 1, 80, "X", "O"),),
+                       "Detail record of an application abisim does not simulate")
+_OPAQUE = layout_class(OPAQUE_LAYOUT)
+_OPAQUE._token = "OPAQUE"
+
+
+@functools.lru_cache(maxsize=None)
+def _opaque_classes(layouts: LayoutSet) -> dict:
+    """Inside a block abisim does not simulate: envelope records as usual, the rest opaque."""
+    out = {p: c for p, c in _classes_by_prefix(layouts).items() if p[0] in "ABYZ"}
+    printable = [chr(c) for c in range(0x20, 0x7F)]
+    for first in printable:
+        if first not in "ABYZ":
+            out.update({first + second: _OPAQUE for second in printable})
+    return out
+
+
+def _classes_at(line: str, layouts: LayoutSet) -> dict:
+    """The record classes from this B (or Y) record on."""
+    if line[:1] == "B":
+        app = line[10:12]
+        if app.strip(" ") and applications.kind(app) != applications.SIMULATED:
+            return _opaque_classes(layouts)
+        return _classes_by_prefix(layouts, _block_application(line, layouts))
+    return _classes_by_prefix(layouts)
+
+
 def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
           classes: dict | None = None):
     """One record's text -> (record or None, errors). The hot path of every parse:
@@ -175,7 +205,7 @@ def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, v
             except (ValueError, NameError):
                 record = None
             if record is not None:
-                if validate:
+                if validate and cls is not _OPAQUE:
                     errors = _validate.check_record(text, record, n)
                     if not errors:
                         return record, _NO_ERRORS
@@ -191,13 +221,18 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
     errors: list[RecordError] = []
     if len(text) < RECORD_LENGTH:
         if text.strip(" ") == "":
-            return None, [error("X34", line=n, first_column=1, last_column=max(len(text), 1), value=text,
+            return None, [error("X34", line=n, first_column=1, last_column=RECORD_LENGTH, value=text,
                                 message="UNKNOWN RECORD ID FOUND IN GROUPING: empty record")]
-        severity = WARNING if lenient and is_last else FATAL
-        where = "LAST RECORD" if is_last else "RECORD"
-        errors.append(RecordError(
-            "X42", f"{where} LESS THAN 80-CHAR LENGTH ({len(text)})", n, len(text) + 1,
-            RECORD_LENGTH, None, None, None, severity))
+        if lenient:
+            # Ruling 17: every short record, not only the last (vendors' Y records are short).
+            errors.append(RecordError(
+                "W12", f"SHORT RECORD PADDED WITH SPACES: {len(text)} CHARACTERS", n, len(text) + 1,
+                RECORD_LENGTH, None, None, None, WARNING))
+        else:
+            where = "LAST RECORD" if is_last else "RECORD"
+            errors.append(RecordError(
+                "X42", f"{where} LESS THAN 80-CHAR LENGTH ({len(text)})", n, len(text) + 1,
+                RECORD_LENGTH, None, None, None, FATAL))
         text = text.ljust(RECORD_LENGTH)
     elif len(text) > RECORD_LENGTH:
         errors.append(error("X39", line=n, first_column=RECORD_LENGTH + 1, last_column=len(text),
@@ -208,12 +243,12 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
     layout = cls.layout if cls is not None else None
     if layout is None:
         rid = text[:2]
-        errors.append(error("X34", line=n, first_column=1, last_column=2, value=rid,
+        errors.append(error("X34", line=n, first_column=1, last_column=RECORD_LENGTH, value=rid,
                             message=f"UNKNOWN RECORD ID FOUND IN GROUPING: {rid!r}"))
         return None, errors
     record, typing_errors = parse_record(text, layout, n)
     errors.extend(typing_errors)
-    if validate:
+    if validate and cls is not _OPAQUE:
         errors.extend(_validate.check_record(text, record, n))
         record = _validate.current_reading(record, errors)
     elif not (text.isascii() and text.isprintable()):
@@ -247,8 +282,8 @@ def iter_records(source, *, layouts=None, lenient: bool = False, validate: bool 
     for line, _sep, _ended in lines:
         if previous is not None:
             yield _read_record(previous, ls, is_last=False, lenient=lenient, validate=validate, classes=classes)
-        if ls.scoped and line.text[:1] == "B":
-            classes = _classes_by_prefix(ls, _block_application(line.text, ls))
+        if line.text[:1] in ("B", "Y"):
+            classes = _classes_at(line.text, ls)
         previous = line
     if previous is not None:
         yield _read_record(previous, ls, is_last=True, lenient=lenient, validate=validate, classes=classes)
@@ -306,10 +341,9 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
     add = builder.add
     last = len(lines)
     classes = _classes_by_prefix(ls)
-    scoped = bool(ls.scoped)
     for n, line in enumerate(lines, start=1):
-        if scoped and line[:1] == "B":
-            classes = _classes_by_prefix(ls, _block_application(line, ls))
+        if line[:1] in ("B", "Y"):
+            classes = _classes_at(line, ls)
         add(n, *_read(line, n, ls, n == last, lenient, validate, classes))
     return builder.finish(newline, final_newline)
 
@@ -325,7 +359,6 @@ class _Builder:
         self.batches: list[Batch] = []
         self.batch: dict | None = None  # A, blocks so far
         self.block: dict | None = None  # B, details so far
-        self.skip_block = False
         self.last_line = 0
         self.pending: tuple | None = None  # a record that did not fit, decided at the next one
 
@@ -340,8 +373,6 @@ class _Builder:
             token = token_for(rec)
             if token is None:
                 return  # a TN whose qualifier is unknown: its field error says so
-        if self.skip_block and token not in ("Y", "Z", "A") and not token.startswith("B_"):
-            return  # the body of a block of an unknown application is not read
         order = self.order
         if self.pending is not None:
             self._decide(token)
@@ -376,11 +407,11 @@ class _Builder:
             self._close_block()
             self._close_batch(None)
             self.batch = {"A": rec, "blocks": [], "queries": 0}
+            self._check_batch_header(rec)
         elif token.startswith("B_"):
             self._close_block()
             self._ensure_batch(rec)
             self.block = {"B": rec, "details": [], "count": 0, "p1": 0, "bond_k1": None}
-            self.skip_block = token == "B_OTHER"
             self._check_block_header(rec)
         elif token == "Y":
             self._ensure_batch(rec)
@@ -405,11 +436,11 @@ class _Builder:
         if rid == "K" and self.batch is not None:
             self.batch["queries"] += 1
             if self.batch["queries"] > 1:
-                self.errors.append(error("X41", line=rec.line, first_column=1, last_column=1, record_id="K"))
+                self.errors.append(error("X41", line=rec.line, first_column=1, last_column=80, record_id="K"))
         elif rid == "P1":
             block["p1"] += 1
             if block["p1"] == MAX_P1_PER_BLOCK + 1:
-                self.errors.append(error("X36", line=rec.line, first_column=1, last_column=2, record_id="P1",
+                self.errors.append(error("X36", line=rec.line, first_column=1, last_column=80, record_id="P1",
                                          message=f"LOOP EXCEEDED: MORE THAN {MAX_P1_PER_BLOCK} P1 RECORDS"))
         elif rid in _KR_DETAILS:
             self._pair_bond(block, rec, rid)
@@ -435,19 +466,34 @@ class _Builder:
         if self.batch is None:
             self.batch = {"A": None, "blocks": [], "queries": 0}
 
+    def _check_batch_header(self, a) -> None:
+        app = a.application_id
+        # Ruling 13: the batch's application id is checked too; missing records are named
+        # after the batch's own application.
+        self.order.application = None
+        if app is None:
+            return
+        if applications.kind(app) == applications.UNKNOWN:
+            self.errors.append(error("X12", line=a.line, first_column=26, last_column=27,
+                                     record_id="A", field="application_id", value=app))
+        self.order.application = f"B_{app}" if app in APPLICATION_TOKENS else "B_OTHER"
+
     def _check_block_header(self, b) -> None:
         app = b.application_id
         line = b.line
         if app is None:
             return
-        if app not in _KNOWN_APPS:
+        kind = applications.kind(app)
+        if kind == applications.UNKNOWN:
             self.errors.append(error("X12", line=line, first_column=11, last_column=12,
                                      record_id="B", field="application_id", value=app))
         a = self.batch["A"] if self.batch else None
         if a is not None and a.application_id and a.application_id != app:
             self.errors.append(error("X19", line=line, first_column=11, last_column=12,
                                      record_id="B", field="application_id", value=app,
-                                     message=f"BLOCK APP ID / BATCH APP ID CONFLICT: A says {a.application_id}"))
+                                     message=f"BLOCK APP ID / BATCH APP ID CONFLICT: A SAYS {a.application_id}"))
+        if kind != applications.UNKNOWN:
+            self.errors.extend(preparer_errors(b))
 
     def _close_block(self, y=None) -> None:
         if self.block is None:
@@ -455,35 +501,42 @@ class _Builder:
         self._bond_without_k2(self.block)
         b, details, count = self.block["B"], tuple(self.block["details"]), self.block["count"]
         self.block = None
-        self.skip_block = False
         if y is not None:
             self._check_trailer(b, count, y)
         if self.batch is not None:
             self.batch["blocks"].append(Block(b, details, y) if self.keep else b.application_id)
 
     def _check_trailer(self, b, count_read: int, y) -> None:
-        for name, first, last in (("port", 4, 7), ("filer_code", 8, 10), ("application_id", 11, 12)):
-            if getattr(b, name) != getattr(y, name):
-                self.errors.append(error(
-                    "X32", line=y.line, first_column=first, last_column=last, record_id="Y",
-                    field=name, value=getattr(y, name) or "",
-                    message=f"Y-REC DOES NOT MATCH B-REC: {name} {getattr(y, name)!r} vs {getattr(b, name)!r}"))
+        """One X32 per Y, however many of its fields differ (ruling 14)."""
+        differ = [(name, first, last) for name, first, last in
+                  (("port", 4, 7), ("filer_code", 8, 10), ("application_id", 11, 12))
+                  if getattr(b, name) != getattr(y, name)]
+        said = [f"{name} {getattr(y, name) or ''!r}, B has {getattr(b, name) or ''!r}" for name, _, _ in differ]
         count = y.record_count
         if isinstance(count, int) and count != count_read:
-            self.errors.append(error(
-                "X32", line=y.line, first_column=13, last_column=17, record_id="Y",
-                field="record_count", value=f"{count:05d}",
-                message=f"Y-REC DOES NOT MATCH B-REC: count {count}, {count_read} detail records"))
+            differ.append(("record_count", 13, 17))
+            said.append(f"count {count}, the block holds {count_read} detail record"
+                        + ("" if count_read == 1 else "s"))
+        if not differ:
+            return
+        name, first, last = differ[0]
+        value = getattr(y, name)
+        code = "X32"
+        if differ[-1][0] != "record_count" and applications.is_answer(b.application_id):
+            code = "W13"  # CBP's own answers are read as printed (one shows 1201N02 for 1202N01)
+        e = error(code, line=y.line, first_column=first, last_column=last, record_id="Y", field=name,
+                  value=f"{value:05d}" if isinstance(value, int) else (value or ""),
+                  message=f"{error(code).message}: {'; '.join(said)}")
+        self.errors.append(e if code == "X32" else attrs.evolve(e, severity=WARNING))
 
     def _close_batch(self, z) -> None:
         if self.batch is None:
             return
         a, blocks = self.batch["A"], tuple(self.batch["blocks"])
         self.batch = None
-        if self.keep and a is not None and blocks and all(b.application_id in _ANSWER_APPS for b in blocks):
+        if self.keep and a is not None and blocks and all(_answer_block(b.application_id) for b in blocks):
             # CBP's answers blank the A record's password, and a reject's application id too.
-            self.errors = [e for e in self.errors if not (
-                e.line == a.line and (e.code == "X11" or e.field == "password") and e.code in ("X11", "MVM"))]
+            self.errors = [e for e in self.errors if not (e.line == a.line and _blank_in_answers(e))]
         if a is not None and z is not None and z.ace_marker is None:
             for name, first, last in (("site_code", 2, 5), ("id_code", 6, 8),
                                       ("transmission_date", 15, 20), ("office_code", 38, 39)):
@@ -525,9 +578,9 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
         if rec is not None and rec.record_id == "A":
             own, held = held, own
         elif rec is not None and rec.record_id in ("B", "Z") and held:
-            if rec.record_id == "B" and rec.application_id in _ANSWER_APPS:
+            if rec.record_id == "B" and _answer_block(rec.application_id):
                 # CBP's answers blank the A record's password, and a reject's application id too.
-                held = [e for e in held if not (e.code == "X11" or (e.code == "MVM" and e.field == "password"))]
+                held = [e for e in held if not _blank_in_answers(e)]
             own, held = held + own, []
         n = len(builder.errors)
         builder.add(parsed.line.number, rec, ())
@@ -541,8 +594,41 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
 
 
 _KR_DETAILS = frozenset({"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"})
-_KNOWN_APPS = frozenset({"KI", "KR", "TP", "TT", "TI", "TR", "CB", "CX", "XP", "XQ"})
-_ANSWER_APPS = frozenset({"KR", "TT", "TR", "CX", "XQ", None})
+APPLICATION_TOKENS = frozenset(applications.SIMULATED_IDS)
+
+
+def _answer_block(application_id: str | None) -> bool:
+    """A block of CBP's answers: an answer application, or a reject's generated B."""
+    return application_id is None or applications.is_answer(application_id)
+
+
+def _blank_in_answers(e: RecordError) -> bool:
+    return e.code == "X11" or (e.code == "X09" and e.field == "password")
+
+
+def preparer_errors(b) -> list[RecordError]:
+    """Ruling 15: the remote preparer's data in B 47-56 against its indicator in 56 (what
+    can be told without the database: X21, X22, X24, X25)."""
+    ind = b.preparer_indicator
+    line = b.line
+    data = b.preparer_port or b.preparer_filer or b.preparer_office
+    if ind not in (None, "1"):
+        return [error("X21", line=line, first_column=56, last_column=56, record_id="B",
+                      field="preparer_indicator", value=ind)]
+    if ind is None:
+        if data:
+            return [error("X22", line=line, first_column=47, last_column=55, record_id="B",
+                          field="preparer_port", value=f"{b.preparer_port or '':4}{b.preparer_filer or '':3}"
+                                                       f"{b.preparer_office or ''}".rstrip())]
+        return []
+    out = []
+    if b.preparer_port is None:
+        out.append(error("X24", line=line, first_column=47, last_column=50, record_id="B",
+                         field="preparer_port", value=""))
+    if b.preparer_filer is None:
+        out.append(error("X25", line=line, first_column=51, last_column=53, record_id="B",
+                         field="preparer_filer", value=""))
+    return out
 
 
 # ---------------------------------------------------------------- rendering

@@ -60,6 +60,7 @@ MISSING_CODES = {
     ("A", "site_code"): "X07",
     ("A", "id_code"): "X08",
     ("A", "application_id"): "X11",
+    ("A", "password"): "X09",  # ruling 14: an envelope reject carries X codes only
     ("Z", "site_code"): "X07",
     ("Z", "id_code"): "X08",
     ("B", "port"): "X15",
@@ -231,7 +232,7 @@ def _class_errors(text: str, layout: Layout, line) -> list[RecordError]:
         if re.fullmatch(_field_pattern(f), raw):
             continue
         kind = f.value_kind
-        if kind == "filler":
+        if kind == "filler" or f.codes == "legacy_number":
             data = [i for i, c in enumerate(raw) if c != " "]
             e = _err("X39", f, layout, line, raw)
             out.append(attrs.evolve(e, first_column=f.start + data[0], last_column=f.start + data[-1]))
@@ -294,6 +295,8 @@ def check_record(text: str, record, line) -> list[RecordError]:
 
 def _code_problem(f: Field, value, record):
     name = f.codes
+    if name == "legacy_number":
+        return _legacy_number_warning(record)
     if name == "importer_number":
         return _importer_number_problem(f, value, record)
     if name == "state":
@@ -307,6 +310,13 @@ def _code_problem(f: Field, value, record):
         return "PDM", f"ISO COUNTRY CODE {value} UNKNOWN", FATAL
     code = INVALID_CODES.get(name, "PDM")
     return code, "" if code != "PDM" else f"{f.name.upper().replace('_', ' ')} {value!r} NOT A KNOWN CODE", FATAL
+
+
+def _legacy_number_warning(record):
+    # Ruling 10: vendors still number blocks (B 2-3) and batches (A/Z 21-22).
+    if record.record_id == "B":
+        return "W10", f"LEGACY BLOCK NUMBER {record.legacy_number} IN FILLER: READ AND ECHOED", WARNING
+    return "W11", f"LEGACY BATCH NUMBER {record.legacy_number} IN FILLER: READ AND ECHOED", WARNING
 
 
 def _importer_number_problem(f: Field, value, record):

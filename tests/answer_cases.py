@@ -35,6 +35,11 @@ def cases() -> dict[str, bytes]:
         "xp-ctpat": transmission("XP", [rec("P1", action="A", importer_number="12-3456789C1", payment_type="D",
                                             path="C")]),
         "xp-query": transmission("XP", [rec("P1", action="Q", importer_number="12-345678900")]),
+        # the broker's own 5106 after its P1, with another address than the bond data: P02 and its P8s
+        "xp-5106-inconsistent": transmission("XP", [
+            rec("P1", action="A", importer_number="12-345678900", payment_type="D", path="N"),
+            *[r.replace(mail_address_1="9 WRONG WAY") if r.record_id == "T1" else r
+              for r in own_5106("12-345678900")]]),
         "reject-password": ki("12-345678900", password="WRONG1"),
         "reject-structure": b"A3901XJ5PASS01                KI\nK 12-345678900\n",
     }

@@ -144,3 +144,51 @@ def test_every_command_has_help_and_version():
     for path in walk(main, []):
         assert run(*path, "--help").exit_code == 0, path
         assert "version 0.1.0" in run(*path, "--version").output, path
+
+
+def test_pms_activate_with_the_brokers_5106_names_the_discrepancies(db, tmp_path):
+    from abisim import render, sample
+
+    wrong = [r.replace(mail_address_1="9 WRONG WAY") if r.record_id == "T1" else r
+             for r in sample.own_5106("12-345678900")]
+    path = tmp_path / "acme.abi"
+    path.write_bytes(render(sample.envelope("TP", wrong)))
+    refused = run("pms", "activate", "--filer", "XJ5", "12-345678900", "--5106", str(path), "--db", db, *AS_OF)
+    assert refused.exit_code == 1
+    assert "P02 5106 DATA INCONSISTENT WITH BOND DATA" in refused.output
+    assert "D04 mail_address_1: 5106 '9 WRONG WAY', bond data '100 MAIN ST'" in refused.output
+    doc = json.loads(run("pms", "activate", "--filer", "XJ5", "12-345678900", "--5106", str(path), "--json",
+                         "--db", db, *AS_OF).output)
+    assert doc["five106"] == "attached" and doc["discrepancies"][0]["five106_value"] == "9 WRONG WAY"
+    # the 5106 on file is consistent: without --5106 the switch is set
+    assert run("pms", "activate", "--filer", "XJ5", "12-345678900", "--db", db, *AS_OF).exit_code == 0
+    empty = tmp_path / "other.abi"
+    empty.write_bytes(render(sample.envelope("TP", sample.own_5106("12-3456789C1"))))
+    assert run("pms", "activate", "--filer", "XJ5", "12-345678900", "--5106", str(empty), "--db", db,
+               *AS_OF).exit_code == 2
+
+
+def test_pms_eligible_validates_the_entry_type():
+    bad = run("pms", "eligible", "ABC")
+    assert bad.exit_code == 2 and "entry type" in bad.output
+    assert run("pms", "eligible", "9").exit_code == 2
+
+
+def test_pms_status_names_the_holder_only_to_itself(db):
+    run("pms", "activate", "--filer", "XJ5", "12-345678900", "--db", db, *AS_OF)
+    other = run("pms", "status", "12-345678900", "--filer", "SV9", "--db", db, *AS_OF)
+    assert "switch is set" in other.output and "XJ5" not in other.output
+    own = json.loads(run("pms", "status", "12-345678900", "--filer", "XJ5", "--json", "--db", db, *AS_OF).output)
+    assert own["switch_filer"] == "XJ5"
+
+
+def test_filers_email_and_the_mail_command(db):
+    assert run("filers", "add", "ZZ1", "--email", "not an address", "--db", db).exit_code == 2
+    assert run("filers", "add", "ZZ1", "--email", "abi@xj5.example.com", "--db", db).exit_code == 2  # XJ5's
+    assert run("filers", "add", "ZZ1", "--email", "abi@zz1.example.com", "--db", db).exit_code == 0
+    listed = [json.loads(l) for l in run("filers", "list", "--json", "--db", db).output.splitlines()]
+    assert {f["filer_code"]: f["email"] for f in listed}["ZZ1"] == "abi@zz1.example.com"
+    exported = json.loads(run("db", "export", "--db", db).output)
+    assert {f["filer_code"]: f.get("email") for f in exported["filers"]}["XJ5"] == "abi@xj5.example.com"
+    assert run("mail", "--filer", "XJ5", "--db", db).output == ""
+    assert run("mail", "--filer", "QQ9", "--db", db).exit_code == 2

@@ -98,7 +98,9 @@ def test_d06_physical_address_when_both_sides_have_it():
     c = compare(five106(physical=("1 DOCK RD", "CHICAGO")), answer(physical=("9 PIER RD", "CHICAGO")), AS_OF)
     assert [(f.code, f.field) for f in c.findings] == [("D06", "physical_address_1")]
     one_side = compare(five106(physical=("1 DOCK RD", "CHICAGO")), answer(), AS_OF)
-    assert one_side.verdict == "consistent" and [f.code for f in one_side.warnings] == ["D06"]
+    # §8 has no exception for an address on one side only: a discrepancy, not a warning
+    assert one_side.verdict == "inconsistent" and [f.code for f in one_side.findings] == ["D06"]
+    assert not one_side.warnings
 
 
 def test_d07_terminated_bond():

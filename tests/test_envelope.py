@@ -30,7 +30,11 @@ def test_processing_filer_other_than_sender_is_x18(sim):
 
 
 def test_authenticated_filer_must_be_named_in_a_and_b(sim):
-    assert rejected(sim.submit(ki("12-345678900"), filer_code="SV9")) == ["X09", "X17"]
+    # Ruling 14: when the sender is not authorized, only the batch-level X09 is reported.
+    assert rejected(sim.submit(ki("12-345678900"), filer_code="SV9")) == ["X09"]
+    data = ki("12-345678900", filer="SV9")
+    assert rejected(sim.submit(data.replace(b"B  3902SV9", b"B  3902XJ5").replace(b"Y  3902SV9", b"Y  3902XJ5"),
+                               filer_code="SV9")) == ["X17"]
 
 
 def test_filer_not_authorized_for_the_application_is_x20(sim, store):
@@ -53,8 +57,8 @@ def test_reject_batch_shape(sim):
     assert lines[-2][:1] == "Y" and lines[-2][79] == "Y" and int(lines[-2][12:17]) == len(lines) - 4
     assert lines[-1] == "Z" + " " * 78 + "Z"
     recs = [r for b in t.blocks for r in b.details]
-    assert [r.record_id for r in recs] == ["X0", "X1", "X1"]
-    assert recs[0].reference_type == "TRNACT" and recs[0].reference_data.startswith("0000001 02")
+    # Ruling 14: a batch-level condition (the sender) is an X1 with no X0.
+    assert [r.record_id for r in recs] == ["X1", "X1"] and recs[0].condition_code == "X09"
     assert (recs[-1].disposition, recs[-1].severity, recs[-1].condition_code) == ("R", "F", "999")
 
 

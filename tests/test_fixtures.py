@@ -66,3 +66,15 @@ def test_schema_is_versioned_and_migration_is_idempotent(tmp_path):
     assert first.schema_version() == SCHEMA_VERSION
     first.close()
     assert Store(path).schema_version() == SCHEMA_VERSION
+
+
+def test_a_filer_address_belongs_to_one_filer(store):
+    from abisim.fixtures import FixtureError, load
+
+    with pytest.raises(FixtureError, match=r"filers\[0\].email"):
+        load(store, {"filers": [{"filer_code": "ZZ1", "email": "ABI@xj5.example.com"}]})
+    with pytest.raises(FixtureError, match=r"filers\[1\].email"):
+        load(store, {"filers": [{"filer_code": "ZZ1", "email": "a@b.example"}, {"filer_code": "ZZ2", "email": "a@b.example"}]})
+    with pytest.raises(FixtureError, match="not an e-mail address"):
+        load(store, {"filers": [{"filer_code": "ZZ1", "email": "nobody"}]})
+    assert store.filer("ZZ1") is None

@@ -38,7 +38,8 @@ def test_tokens_are_required_and_scoped(abisim_server, client):
     assert bad.json()["title"] == "Unauthorized"
     # SV9's token, XJ5's transmission: CBP's X09/X17 reject
     r = client.post("/v1/transmissions", content=KI, headers=abisim_server.headers("SV9"))
-    assert "X1 FX09" in r.text and "X1 FX17" in r.text and "X1RF999" in r.text
+    # Ruling 14: an unauthorized sender is reported by the batch-level X09 alone.
+    assert "X1 FX09" in r.text and "X1 FX17" not in r.text and "X1RF999" in r.text
 
 
 def test_admin_routes_refuse_filer_tokens(abisim_server, client):
@@ -64,9 +65,10 @@ def test_activation_and_notifications_scoped_to_the_filer(abisim_server, client)
                     headers=abisim_server.headers("XJ5"))
     assert r.json()["outcomes"][0]["result"] == 1
     r = client.post("/v1/pms/activations", json={"importers": ["12-345678900"]}, headers=abisim_server.headers("SV9"))
+    # ruling 30: the date, not the other broker's filer code
     assert r.json()["outcomes"][0] == {"importer_number": "12-345678900", "result": 2, "condition_code": None,
-                                       "narrative": "PMS SWITCH ALREADY SET", "switch_filer": "XJ5",
-                                       "switch_date": "2026-11-25"}
+                                       "narrative": "PMS SWITCH ALREADY SET", "switch_filer": None,
+                                       "switch_date": "2026-11-25", "five106": "on file", "discrepancies": []}
     xj5 = client.get("/v1/notifications", headers=abisim_server.headers("XJ5")).json()["notifications"]
     sv9 = client.get("/v1/notifications", headers=abisim_server.headers("SV9")).json()["notifications"]
     assert {n["filer_code"] for n in xj5} == {"XJ5"} and {n["filer_code"] for n in sv9} == {"SV9"}

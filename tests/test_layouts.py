@@ -21,7 +21,7 @@ REQUIRED = {
     "tp-v12-2019": {"T1", "TA", "T2", "T3", "TB", "TC", "TD", "TE", "TF", "TG", "TH", "TI", "TJ", "TK", "TL",
                     "TM", "TN", "E0", "E1"},
     "ebond-v1.9": {"10", "30", "35", "36", "40", "90"},
-    "sim-xp-1": {"P1", "P9"},
+    "sim-xp-1": {"P1", "P9", "P8"},
     "ti-legacy": {"T3", "T4", "T5", "T1", "TA", "T2", "TB", "TC"},  # T1-TC: echoes in TR (ruling 20)
 }
 

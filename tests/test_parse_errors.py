@@ -115,7 +115,8 @@ def test_record_out_of_sequence_is_x35():
     lines = list(KI)
     lines.insert(2, TP[2])  # a T1 inside a KI block
     e = one(lines, "X35")
-    assert (e.line, e.first_column, e.last_column, e.record_id) == (3, 1, 2, "T1")
+    # Ruling 21: an out-of-place record is a whole-record problem, columns 1-80.
+    assert (e.line, e.first_column, e.last_column, e.record_id) == (3, 1, 80, "T1")
 
 
 def test_more_than_99_p1_is_x36():
@@ -125,7 +126,7 @@ def test_more_than_99_p1_is_x36():
     assert (e.line, e.record_id) == (102, "P1")
 
 
-def test_short_record_in_the_middle_is_x42_and_lenient_only_forgives_the_last():
+def test_short_record_is_x42_and_lenient_pads_every_short_record():
     lines = list(KI)
     lines[2] = lines[2][:40]
     e = one(lines, "X42")
@@ -133,7 +134,11 @@ def test_short_record_in_the_middle_is_x42_and_lenient_only_forgives_the_last():
     short_last = "\n".join(KI[:-1] + [KI[-1][:10]])
     assert abisim.parse(short_last).ok is False
     lenient = abisim.parse(short_last, lenient=True)
-    assert lenient.ok and [e.code for e in lenient.warnings] == ["X42"]
+    assert lenient.ok and [e.code for e in lenient.warnings] == ["W12"]
+    # Ruling 17: in lenient mode a short record in the middle is padded too (a short Y, a Z after it).
+    lines[-2] = lines[-2][:17]
+    middle = abisim.parse("\n".join(lines), lenient=True)
+    assert middle.ok and [(e.code, e.line) for e in middle.warnings] == [("W12", 3), ("W12", len(lines) - 1)]
 
 
 def test_records_cut_every_80_bytes_with_no_separator():

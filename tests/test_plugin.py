@@ -26,7 +26,7 @@ def test_live_server(abisim_server):
     data = abisim_server.harness.transmission("KI", [abisim_server.harness.record("K", importer_number_1="12-3456789B1")])
     r = httpx.post(abisim_server.url + "/v1/transmissions", content=data, headers=abisim_server.headers("XJ5"))
     assert r.status_code == 200 and "K112-3456789B12" in r.text
-    assert abisim_server.tcp_port > 0 and set(abisim_server.tokens) == {"XJ5", "SV9", "NP1"}
+    assert abisim_server.tcp_port > 0 and set(abisim_server.tokens) == {"XJ5", "SV9", "NP1", "SB1"}
 '''
 
 

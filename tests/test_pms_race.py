@@ -50,7 +50,8 @@ def _worker(path: str, jobs: list[tuple[str, str]], out) -> None:
 def test_exactly_one_switch_per_importer(tmp_path):
     path = str(tmp_path / "race.sqlite3")
     fixtures.load(Store(path), _fixture())
-    jobs = [(FILERS[i % 2], IMPORTERS[(i * 37) % 100]) for i in range(REQUESTS)]
+    # each importer is asked by both filers (the filer alternates every 100 requests)
+    jobs = [(FILERS[(i // 100) % 2], IMPORTERS[(i * 37) % 100]) for i in range(REQUESTS)]
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(path, jobs[k::PROCESSES], queue)) for k in range(PROCESSES)]
@@ -67,9 +68,66 @@ def test_exactly_one_switch_per_importer(tmp_path):
     switches = {row["importer_number"]: row["filer_code"]
                 for row in store.conn.execute("SELECT * FROM pms_switches")}
     assert set(switches) == set(IMPORTERS)
-    # every answer names the filer that holds the switch
-    assert all(r[3] == switches[r[1]] for r in results)
+    # every answer names the filer that holds the switch to that filer only (ruling 30)
+    assert all(r[3] == (switches[r[1]] if r[0] == switches[r[1]] else None) for r in results)
+    assert {r[0] for r in results if r[1] == IMPORTERS[0]} == set(FILERS)
     winners = Counter((r[1]) for r in results if r[2] == 1)
     assert set(winners.values()) == {1}
     kinds = Counter(n["kind"] for n in store.notifications())
     assert kinds == {"pms-activated": 100, "pms-already-set": 900}
+
+
+def test_exactly_one_switch_per_importer_mixing_email_and_http(tmp_path):
+    """Two servers over one database file (so SQLite, not one process's lock, decides); each
+    broker sends half its requests by e-mail and half over HTTP, to both servers."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from abisim.clock import fixed
+    from abisim.mail import outbox
+    from abisim.server import Server
+    from abisim.simulator import Simulator
+    from mail_helpers import parse, request, send
+
+    numbers = IMPORTERS[:10]
+    path = str(tmp_path / "mixed.sqlite3")
+    fixtures.load(Store(path), _fixture())
+    servers = [Server(Simulator(Store(path), fixed(AS_OF)), smtp_port=0).start() for _ in range(2)]
+    jobs = [(filer, number, channel, k) for number in numbers for filer in FILERS for channel in ("mail", "http")
+            for k in range(2)]
+    random.Random(12).shuffle(jobs)
+    sent_mail = {}
+    client = httpx.Client(timeout=60)  # one client: a new one per request costs ~0.1 s
+
+    def run(job):
+        filer, number, channel, k = job
+        server = servers[k]
+        if channel == "http":
+            r = client.post(f"{server.url}/v1/pms/activations", json={"importers": [number], "ctpat": True},
+                            headers={"Authorization": f"Bearer {filer.lower()}-sample-token"})
+            return filer, number, r.json()["outcomes"][0]["result"]
+        msg = request(number, sender=f"abi@{filer.lower()}.example.com", attachments=[("ctpat.pdf", b"%PDF")])
+        sent_mail[msg["Message-ID"]] = (filer, number)
+        send(server.smtp_port, msg)
+        return None
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            results = [r for r in pool.map(run, jobs) if r is not None]
+    finally:
+        client.close()
+        for server in servers:
+            server.stop()
+    store = Store(path)
+    for row in outbox.messages(store, direction="out"):
+        answer = parse(row["raw"])
+        filer, number = sent_mail[answer["In-Reply-To"]]
+        doc = answer.get_body(("plain",)).get_content()
+        results.append((filer, number, 1 if "switch set" in doc else 2 if "already set" in doc else 3))
+    assert len(results) == len(jobs)
+    switches = {row["importer_number"]: row["filer_code"] for row in store.conn.execute("SELECT * FROM pms_switches")}
+    assert set(switches) == set(numbers)
+    assert Counter(r[2] for r in results) == {1: len(numbers), 2: len(jobs) - len(numbers)}
+    assert all(switches[n] == f for f, n, result in results if result == 1)

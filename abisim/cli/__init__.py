@@ -15,7 +15,7 @@ from abisim import __version__
 
 # Command modules, each defining ``register(main)``; absent ones are skipped.
 COMMAND_MODULES = ("parse", "layouts", "db", "submit", "query", "diff", "pms", "bond_team",
-                   "importer", "poa", "filers", "notifications", "serve", "certify", "generate")
+                   "importer", "poa", "filers", "notifications", "mail", "serve", "certify", "generate")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

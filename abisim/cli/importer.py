@@ -48,14 +48,9 @@ def register(main: click.Group) -> None:
         if store.importer(number) is None:
             click.echo(f"{number}: not on file", err=True)
             sys.exit(EXIT_INPUT)
-        changes = {}
-        if ctpat is not None:
-            changes["ctpat"] = int(ctpat)
-        if account_manager is not None:
-            changes["account_manager_email"] = account_manager or None
-        if ace_account is not None:
-            changes["ace_account"] = ace_account
-        if status is not None:
-            changes["status"] = status
+        from abisim.rules.bond_team import flag_changes
+
+        changes = flag_changes(store.importer(number), ctpat=ctpat, account_manager=account_manager,
+                               ace_account=ace_account, status=status)
         store.update_importer(number, **changes)
         click.echo(f"{number}: " + (", ".join(f"{k}={v}" for k, v in changes.items()) or "nothing changed"))

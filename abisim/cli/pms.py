@@ -22,19 +22,25 @@ def register(main: click.Group) -> None:
     @click.option("--ctpat", is_flag=True, help="The importers are C-TPAT certified (path C; no bond comparison).")
     @click.option("--payment", type=click.Choice(["D", "C"]), default="D", show_default=True,
                   help="D: ACH debit, C: ACH credit.")
+    @click.option("--5106", "five106", type=click.Path(exists=True, dir_okay=False), default=None,
+                  help="The broker's 5106s (a TP transmission): P02 judges these instead of the 5106s on file.")
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per importer.")
     @db_option
     @as_of_option
-    def activate(importers, filer, ctpat, payment, as_json, db, as_of):
+    def activate(importers, filer, ctpat, payment, five106, as_json, db, as_of):
         """Send an activation request (an XP transmission, up to 99 importers a block).
 
         Exit 0 when every switch is set (now or already), 1 when any request was refused.
         """
-        outcomes = _submit(db, as_of, filer, importers, action="A", payment_type=payment, ctpat=ctpat)
+        from abisim.rules.pms import with_five106_judged
+
+        attached = _read_5106s(five106, importers) if five106 else {}
+        outcomes = with_five106_judged(_submit(db, as_of, filer, importers, action="A", payment_type=payment,
+                                               ctpat=ctpat, five106s=attached), ctpat, attached)
         status = EXIT_OK
-        for p9 in outcomes:
-            _show(p9, as_json)
-            if p9.result == 3:
+        for outcome in outcomes:
+            _show(outcome, as_json)
+            if outcome.result == 3:
                 status = EXIT_FINDING
         sys.exit(status)
 
@@ -53,42 +59,73 @@ def register(main: click.Group) -> None:
     @click.argument("entry_type")
     @click.option("--excise", is_flag=True, help="The entry requires payment of excise tax.")
     def eligible(entry_type, excise):
-        """Whether an entry may be paid on a periodic monthly statement (exit 0 yes, 1 no)."""
+        """Whether an entry may be paid on a periodic monthly statement (exit 0 yes, 1 no).
+
+        ENTRY_TYPE is a two-digit code of CBP's entry-type list (01, 06, 09, ...)."""
         from abisim.rules.pms import eligible_for_pms
 
-        ok, reason = eligible_for_pms(entry_type, excise)
+        try:
+            ok, reason = eligible_for_pms(entry_type, has_excise_tax=excise)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="ENTRY_TYPE")
         click.echo(("eligible: " if ok else "not eligible: ") + reason)
         sys.exit(EXIT_OK if ok else EXIT_FINDING)
 
 
-def _submit(db, as_of, filer, importers, **request):
+def _read_5106s(path: str, importers) -> dict:
+    """The 5106 of each importer number found in a TP transmission file (exit 2 if none)."""
+    from abisim.cli.common import report_error
+    from abisim.rules.bond_team import five106_of
+    from abisim.transmission import parse
+
+    t = parse(path)
+    fatal = [e for e in t.errors if e.is_fatal]
+    for e in fatal:
+        report_error(e, path)
+    records = list(t.records())
+    found = {n: g for n in importers if (g := five106_of(records, n)) is not None}
+    if fatal or not found:
+        if not fatal:
+            click.echo(f"{path}: no 5106 (T1) for {', '.join(importers)}", err=True)
+        sys.exit(EXIT_INPUT)
+    return found
+
+
+def _submit(db, as_of, filer, importers, five106s=None, **request):
     from abisim.build import MAX_PER_XP_BLOCK, p1_records
     from abisim.cli.common import filer_transmission
+    from abisim.rules.pms import outcomes_of
     from abisim.transmission import parse
 
     sim = open_simulator(db, as_of)
     out = []
     for start in range(0, len(importers), MAX_PER_XP_BLOCK):
         p1s = p1_records(importers[start:start + MAX_PER_XP_BLOCK], layouts=sim.layouts, **request)
+        p1s = [r for p1 in p1s for r in (p1, *(five106s or {}).get(p1.importer_number, ()))]
         answer = parse(sim.submit(filer_transmission(sim, filer, "XP", p1s)))
         details = [r for b in answer.blocks for r in b.details]
         if any(r.record_id == "X1" for r in details):
             click.echo("CBP rejected the batch: " + "; ".join(
                 f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"), err=True)
             sys.exit(EXIT_INPUT)
-        out.extend(details)
+        out.extend(outcomes_of(details))
     return out
 
 
-def _show(p9, as_json: bool) -> None:
+def _show(o, as_json: bool) -> None:
     if as_json:
-        click.echo(dumps(dict(importer_number=p9.importer_number, result=p9.result,
-                              outcome=RESULTS.get(p9.result), condition_code=p9.condition_code,
-                              narrative=p9.narrative, switch_filer=p9.switch_filer, switch_date=p9.switch_date)))
+        click.echo(dumps({**o.to_json(), "outcome": RESULTS.get(o.result)}))
         return
-    line = f"{p9.importer_number:<12}  {RESULTS.get(p9.result, p9.result)}"
-    if p9.condition_code:
-        line += f"  {p9.condition_code} {p9.narrative}"
-    if p9.switch_filer:
-        line += f"  (filer {p9.switch_filer} on {p9.switch_date.isoformat() if p9.switch_date else '?'})"
+    line = f"{o.importer_number:<12}  {RESULTS.get(o.result, o.result)}"
+    if o.condition_code:
+        line += f"  {o.condition_code} {o.narrative}"
+    if o.switch_date and o.result in (2, 4):
+        # ruling 30: the holder is named only to the holder itself
+        line += f"  (set on {o.switch_date.isoformat()}" + (" by you)" if o.switch_filer else ")")
+    elif o.switch_filer:
+        line += f"  (filer {o.switch_filer} on {o.switch_date.isoformat() if o.switch_date else '?'})"
     click.echo(line)
+    if o.five106:
+        click.echo(f"    5106 compared: {o.five106}")
+    for f in o.findings:
+        click.echo(f"    {f.code} {f.field}: 5106 {f.tp.value!r}, bond data {f.bond.value!r}")

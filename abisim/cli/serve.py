@@ -1,4 +1,5 @@
-"""``abisim serve``: HTTP (and raw TCP) on loopback for test harnesses in any language."""
+"""``abisim serve``: HTTP (and raw TCP, and SMTP for PMS e-mail) on loopback for test
+harnesses in any language."""
 
 from __future__ import annotations
 
@@ -17,11 +18,18 @@ def register(main: click.Group) -> None:
     @click.option("--admin-token", default=None, envvar="ABISIM_ADMIN_TOKEN",
                   help="Token of the admin routes (default: $ABISIM_ADMIN_TOKEN, else generated and printed).")
     @click.option("--max-body", default=1 << 20, show_default=True, type=int, help="Largest request body, bytes.")
+    @click.option("--smtp-port", default=None, type=int,
+                  help="Also listen for e-mail to CBP's PMS mailboxes here (0: a free one; docs/pms.md).")
+    @click.option("--smtp-require-auth", is_flag=True, help="Refuse mail without SMTP AUTH (filer code, token).")
+    @click.option("--mail-relay", default=None, metavar="HOST:PORT",
+                  help="Also deliver CBP's e-mail answers to this SMTP server (e.g. a mail catcher).")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
     @as_of_option
-    def serve(db, host, port, tcp_port, admin_token, max_body, sample, lenient, as_of):
-        """Serve the simulated CBP over HTTP (docs/http.md) and, with --tcp-port, raw TCP."""
+    def serve(db, host, port, tcp_port, admin_token, max_body, smtp_port, smtp_require_auth, mail_relay, sample,
+              lenient, as_of):
+        """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
+        --smtp-port CBP's PMS mailboxes (docs/pms.md)."""
         from abisim import fixtures
         from abisim import sample as sample_data
         from abisim.clock import Clock
@@ -35,10 +43,24 @@ def register(main: click.Group) -> None:
             fixtures.load(sim.store, sample_data.fixture(sim.as_of))
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}, not loopback", err=True)
+        from abisim.mail.relay import parse_relay
+
+        if mail_relay is not None:
+            try:
+                parse_relay(mail_relay)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--mail-relay")
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
-                        log_level="info")
+                        log_level="info", smtp_port=smtp_port, smtp_require_auth=smtp_require_auth,
+                        mail_relay=mail_relay)
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
-        click.echo(f"abisim: HTTP on {server.url}" + (f", TCP on {host}:{tcp_port}" if tcp_port is not None else ""))
-        if admin_token is None:
-            click.echo(f"abisim: admin token {server.admin_token}")
-        server.run()
+
+        def announce(s):
+            click.echo(f"abisim: HTTP on {s.url}"
+                       + (f", TCP on {host}:{s.tcp_port}" if s.tcp_port is not None else "")
+                       + (f", SMTP on {host}:{s.smtp_port}" if s.smtp_port is not None else ""))
+            if mail_relay:
+                click.echo(f"abisim: e-mail answers also delivered to {mail_relay}")
+            if admin_token is None:
+                click.echo(f"abisim: admin token {s.admin_token}")
+        server.run(announce)

@@ -1,6 +1,12 @@
 """Batch and Block Control, ACE CATAIR v23 (2023-06-12): A, B, Y, Z, X0, X1."""
 
-from abisim.layouts import FILL, ID, F
+from abisim.layouts import FILL, ID, F, Field
+
+
+def LEGACY(start: int) -> Field:
+    """Two filler columns where legacy software still writes a number (ruling 10):
+    two digits are read (with a warning) and echoed; anything else is X39."""
+    return F("legacy_number", start, 2, "(S)N", "O", kind="text", codes="legacy_number")
 
 VERSION = "bbc-v23"
 FAMILY = "bbc"
@@ -21,7 +27,8 @@ RECORDS = {
         F("id_code", 6, 3, "AN", "M"),
         F("password", 9, 6, "AN", "M", kind="code"),
         F("transmission_date", 15, 6, "D", "O"),
-        FILL(21, 25),
+        LEGACY(21),  # legacy batch number
+        FILL(23, 25),
         F("application_id", 26, 2, "AN", "M"),
         FILL(28, 37),
         F("office_code", 38, 2, "AN", "C"),
@@ -30,7 +37,7 @@ RECORDS = {
     ),
     "B": (
         ID("B"),
-        FILL(2, 3),
+        LEGACY(2),  # legacy block number
         F("port", 4, 4, "AN", "M"),
         F("filer_code", 8, 3, "AN", "M"),
         F("application_id", 11, 2, "AN", "M"),
@@ -62,7 +69,8 @@ RECORDS = {
         F("id_code", 6, 3, "AN", "M"),
         FILL(9, 14),
         F("transmission_date", 15, 6, "D", "C"),
-        FILL(21, 37),
+        LEGACY(21),  # legacy batch number
+        FILL(23, 37),
         F("office_code", 38, 2, "AN", "C"),
         FILL(40, 79),
         F("ace_marker", 80, 1, "A", "O", codes="ace_marker"),

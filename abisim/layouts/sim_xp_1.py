@@ -8,6 +8,7 @@ FAMILY = "xp"
 TITLES = {
     "P1": "PMS activation request (simulator-only)",
     "P9": "PMS activation answer (simulator-only)",
+    "P8": "PMS activation: one side of a 5106 discrepancy (simulator-only)",
 }
 
 RECORDS = {
@@ -28,5 +29,17 @@ RECORDS = {
         F("switch_filer", 59, 3, "AN", "C"),
         F("switch_date", 62, 6, "D", "C"),
         FILL(68, 80),
+    ),
+    # After a P9 refused with P02: for each discrepancy, the 5106 side (T) then the bond side (K).
+    "P8": (
+        ID("P8"),
+        F("finding_code", 3, 3, "AN", "M"),
+        F("side", 6, 1, "A", "M"),
+        F("source_record", 7, 2, "AN", "C"),
+        F("first_column", 9, 2, "N", "C"),
+        F("last_column", 11, 2, "N", "C"),
+        F("field", 13, 20, "X", "M"),
+        F("value", 33, 32, "X", "C"),
+        FILL(65, 80),
     ),
 }
