@@ -295,3 +295,32 @@ def test_while_the_broker_sends_undecided_steps_wait():
     assert [s.status for s in evaluate(plan, [], final=False).steps] == ["pending"] * 4
     first = Exchange(1, SCRIPTS["cb"]["cb-below-minimum"]({}).decode("latin-1"))
     assert [s.status for s in evaluate(plan, [first], final=False).steps] == ["passed", "pending", "pending", "pending"]
+
+
+COUNT_PLAN = PLAN + """
+answer = { batch_rejected = true }
+[[steps]]
+id = "two"
+application = "KI"
+expect = [{ corrects = "one" }]
+answer = { accepted = true }
+"""
+
+
+@pytest.mark.parametrize("fixed", [True, False])
+def test_a_correction_after_a_batch_reject_that_points_at_the_envelope(fixed):
+    plan = loads(COUNT_PLAN)
+    good = SCRIPTS["ki"]["ki-bond"]({})
+    wrong_count = good.replace(b"XJ5KI00001", b"XJ5KI00002")  # the Y count (13-17)
+
+    def broker(send):
+        send(wrong_count)
+        send(good if fixed else wrong_count)
+
+    result = run(plan, broker)
+    assert result.steps[0].passed, text(result)
+    assert result.passed is fixed
+    if not fixed:
+        f = result.steps[1].failures[0]
+        assert (f.record, f.columns, f.field) == ("Y", (13, 17), "record_count")
+        assert "not corrected: record_count is still '2'" in f.message

@@ -237,12 +237,12 @@ def flagged_fields(sent: Transmission, answer_text: str | None) -> list[tuple[st
     the parser's own errors, the X0 TRNACT references of a batch reject, and the fields
     an E1/90 condition code points at."""
     out: list[tuple[str, list[tuple[str, int, str]]]] = []
-    recs = details(sent)
+    recs = list(sent.records())  # envelope records too: a batch reject may point at them
     by_line = {r.line: r for r in recs}
 
     def key(r: Record, field: str) -> tuple[str, int, str]:
         same = [x for x in recs if x.record_id == r.record_id]
-        return (r.record_id, same.index(r), field)
+        return (r.record_id, next(i for i, x in enumerate(same) if x is r), field)
 
     for e in sent.errors:
         r = by_line.get(e.line)
@@ -277,14 +277,14 @@ def flagged_fields(sent: Transmission, answer_text: str | None) -> list[tuple[st
 
 def _corrected(m, before: Transmission, answer_text: str | None, t: Transmission) -> list[Failure]:
     flagged = flagged_fields(before, answer_text)
-    old, new = details(before), details(t)
+    old, new = list(before.records()), list(t.records())
 
     def value(recs, rid, n, field):
         same = [r for r in recs if r.record_id == rid]
         return (same[n], getattr(same[n], field)) if n < len(same) else (None, None)
 
     if not flagged:
-        if [render_record(r) for r in old] == [render_record(r) for r in new]:
+        if [render_record(r) for r in details(before)] == [render_record(r) for r in details(t)]:
             return [_fail(m, f"the same detail records as step {m.value}'s rejected transmission")]
         return []
     failures = []
