@@ -4,7 +4,8 @@
 
 For each N (default 100,000 and 1,000,000): the database of benchmarks/ki.py, and a TP
 file of the same generated importers' 5106 (T1 T2 TD TE TF TL each; about one in ten
-inconsistent, so that the run finds discrepancies too; `abisim generate importers`). Then
+inconsistent and one in ten differing by a USPS abbreviation, so that the run finds
+discrepancies and warnings too; `abisim generate importers`). Then
 `abisim diff FILE --db DB --json` runs in a fresh process, its output thrown away; the figure is wall time and the peak
 resident memory of that process. Targets: under 60 s and under 200 MB for 1,000,000, and
 memory flat from 100,000 to 1,000,000.
@@ -31,12 +32,13 @@ AS_OF = "2026-11-25"
 
 
 def write_tp(path: Path, n: int) -> None:
-    """The 5106 of the first N generated importers (the database's), every tenth or so
-    inconsistent with its bond data (abisim generate importers)."""
+    """The 5106 of the first N generated importers (the database's: the mix changes only
+    their 5106), one in ten inconsistent with its bond data, one in ten with a street
+    spelled out where CBP abbreviates it (a warning)."""
     if path.exists() and path.stat().st_size > 0:
         return
     out = path.parent / f"gen-tp-{n}"
-    write(out, n, seed=SEED, mix=Mix(inconsistent=0.1), as_of=dt.date.fromisoformat(AS_OF), per_file=n,
+    write(out, n, seed=SEED, mix=Mix(inconsistent=0.1, abbreviated=0.1), as_of=dt.date.fromisoformat(AS_OF), per_file=n,
           fixture=False)
     (out / "5106" / "importers-0001.abi").rename(path)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 MIX = ["--inconsistent", "10%", "--terminated", "2%", "--insufficient", "2%", "--users", "3%",
        "--terminated-users", "1%", "--no-bond", "1%", "--voided", "1%", "--ssn", "10%", "--cbp", "10%",
-       "--foreign", "10%"]
+       "--foreign", "10%", "--abbreviated", "10%"]
 AS_OF = "2026-11-25"
 
 
@@ -54,8 +54,9 @@ def check(out: Path, db: Path) -> tuple[int, int]:
                 continue
             e = json.loads(next(expected))
             compared += 1
-            got = (d["importer_number"].strip(), d["verdict"], sorted(f["code"] for f in d["findings"]))
-            if got != (e["importer_number"], e["verdict"], e["findings"]) or d["warnings"]:
+            got = (d["importer_number"].strip(), d["verdict"], sorted(f["code"] for f in d["findings"]),
+                   [w["code"] for w in d["warnings"]])
+            if got != (e["importer_number"], e["verdict"], e["findings"], e["warnings"]):
                 bad += 1
     diff.wait()
     return compared, bad

@@ -17,7 +17,7 @@ from abisim.store import Store
 
 MIX = ["--inconsistent", "12%", "--terminated", "5%", "--insufficient", "5%", "--users", "5%",
        "--terminated-users", "4%", "--no-bond", "4%", "--voided", "3%", "--ssn", "15%", "--cbp", "15%",
-       "--foreign", "20%"]
+       "--foreign", "20%", "--abbreviated", "15%"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,7 +44,8 @@ def test_diff_reproduces_the_expected_verdicts_exactly(tmp_path):
             assert d["input_errors"] == 0
     expected = [json.loads(line) for line in (out / "verdicts.jsonl").read_text().splitlines()]
     assert len(expected) == len(got) == 1500
-    assert {e["importer_number"]: (e["verdict"], e["findings"], []) for e in expected} == got
+    assert {e["importer_number"]: (e["verdict"], e["findings"], e["warnings"]) for e in expected} == got
+    assert sum(1 for e in expected if e["warnings"]) > 100
     outcomes = collections.Counter(e["outcome"] for e in expected)
     assert set(outcomes) == {"consistent", "inconsistent", "terminated", "insufficient", "user", "terminated_user",
                              "no_bond", "voided"}

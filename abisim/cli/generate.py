@@ -49,13 +49,14 @@ def register(main: click.Group) -> None:
     @_mix_option("ssn", "Importer numbers in the SSN form (the rest EIN, or CBP-assigned).")
     @_mix_option("cbp", "Importer numbers in the CBP-assigned form.")
     @_mix_option("foreign", "Foreign mailing addresses (Canada, Mexico, elsewhere).")
+    @_mix_option("abbreviated", "5106 streets spelled out (STREET) where CBP abbreviates (ST): a D04 warning.")
     @click.option("--per-file", type=click.IntRange(1), default=100_000, show_default=True,
                   help="Importers per TP file (1: one file per importer).")
     @click.option("--db", default=None, metavar="PATH",
                   help="Also insert the importers and bonds straight into this database (fast; for millions).")
     @as_of_option
     def importers(n, out, seed, inconsistent, terminated, insufficient, users, terminated_users, no_bond, voided,
-                  ssn, cbp, foreign, per_file, db, as_of):
+                  ssn, cbp, foreign, abbreviated, per_file, db, as_of):
         """N importers with a chosen mix, e.g. --inconsistent 10% --terminated 2% --foreign 5%.
 
         Writes OUT/fixture.json (load with `abisim db load`), OUT/5106/importers-NNNN.abi (the
@@ -66,7 +67,7 @@ def register(main: click.Group) -> None:
         try:
             mix = Mix(inconsistent=inconsistent, terminated=terminated, insufficient=insufficient, user=users,
                       terminated_user=terminated_users, no_bond=no_bond, voided=voided, ssn=ssn, cbp=cbp,
-                      foreign=foreign)
+                      foreign=foreign, abbreviated=abbreviated)
         except ValueError as exc:
             raise click.UsageError(str(exc))
         as_of = today(as_of)

@@ -50,6 +50,7 @@ class Mix:
     ssn: float = 0.0
     cbp: float = 0.0
     foreign: float = 0.0
+    abbreviated: float = 0.0  # 5106 street spelled out (STREET) where CBP abbreviates (ST): a warning
 
     def __attrs_post_init__(self) -> None:
         for a in attrs.fields(type(self)):
@@ -80,6 +81,7 @@ class Generated:
     tp_lines: tuple[str, ...]
     outcome: str
     findings: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def number(self) -> str:
@@ -97,6 +99,8 @@ PEOPLE = ("GARCIA MARIA", "SMITH JOHN", "NGUYEN LINH", "JOHNSON ANA", "PATEL RAV
           "LOPEZ CARLOS", "MILLER KATE", "WILSON OMAR")
 STREETS = ("MAIN", "OAK", "PINE", "ELM", "LAKE", "HILL", "PARK", "RIVER", "MARKET", "CHURCH", "MILL", "UNION")
 SUFFIXES = ("ST", "AVE", "RD", "BLVD", "DR", "LN", "WAY", "CT")
+SPELLED_OUT = {"ST": "STREET", "AVE": "AVENUE", "RD": "ROAD", "BLVD": "BOULEVARD", "DR": "DRIVE", "LN": "LANE",
+               "WAY": "WAY", "CT": "COURT"}
 US_CITIES = (("CHICAGO", "IL", "60601"), ("NEW YORK", "NY", "10007"), ("LOS ANGELES", "CA", "90012"),
              ("HOUSTON", "TX", "77002"), ("MIAMI", "FL", "33131"), ("SEATTLE", "WA", "98104"),
              ("ATLANTA", "GA", "30303"), ("NEWARK", "NJ", "07102"), ("DETROIT", "MI", "48226"),
@@ -231,9 +235,16 @@ def _one(i: int, outcome: str, rng: random.Random, tpl: Templates, mix: Mix, as_
             tp_street, findings = f"{street.split(' ', 1)[0]} NORTH {street.split(' ', 1)[1]}", ("D04",)
         else:
             tp_city, findings = OTHER_CITY[city], ("D05",)
+    more = rng.getrandbits(32)
+    warnings: tuple[str, ...] = ()
+    # Spelled out where CBP abbreviates: the same address after USPS abbreviations, a warning
+    # (none for a voided number: the comparator stops at D11; none when D04 already says more).
+    if (more >> 24) / 256 < mix.abbreviated and tp_street == street and not street.endswith(" WAY"):
+        head, suffix = street.rsplit(" ", 1)
+        tp_street = f"{head} {SPELLED_OUT[suffix]}"
+        warnings = () if outcome == "voided" else ("D04",)
     tp = (tpl.t1 % ("U", number, tp_name, tp_street, kind), tpl.t2 % (tp_city, state, postal, country), *tpl.tail)
     bonds: tuple[dict, ...] = ()
-    more = rng.getrandbits(32)
     effective = (as_of - dt.timedelta(days=700 + more % 1500)).isoformat()
     bond = {"bond_number": _bond_number(i, base), "surety_code": SURETIES[(more >> 11) % 4], "activity_code": "1",
             "amount": (50_000, 60_000, 100_000, 200_000, 500_000)[(more >> 13) % 5], "port": "9900",
@@ -256,7 +267,7 @@ def _one(i: int, outcome: str, rng: random.Random, tpl: Templates, mix: Mix, as_
         if outcome == "terminated_user":
             user["delete_date"] = (as_of - dt.timedelta(days=1 + (more >> 16) % 300)).isoformat()
         principal.bonds[0].setdefault("users", []).append(user)
-    return Generated(importer, bonds, tp, outcome, findings)
+    return Generated(importer, bonds, tp, outcome, findings, warnings)
 
 
 _IMPORTER_JSON = ('{"importer_number":"%s","status":"%s","importer_type":"%s","name":"%s","mail_address_1":"%s",'
@@ -264,7 +275,7 @@ _IMPORTER_JSON = ('{"importer_number":"%s","status":"%s","importer_type":"%s","n
                   '"updated":"%s"}')
 _BOND_JSON = ('{"bond_number":"%s","surety_code":"%s","activity_code":"%s","amount":%d,"port":"%s",'
               '"execution_date":"%s","effective_date":"%s","principal":"%s"}')
-_VERDICT_JSON = '{"importer_number":"%s","outcome":"%s","verdict":"%s","findings":[%s]}\n'
+_VERDICT_JSON = '{"importer_number":"%s","outcome":"%s","verdict":"%s","findings":[%s],"warnings":[%s]}\n'
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
 
 
@@ -287,7 +298,7 @@ def bond_json(bond: dict) -> str:
 
 def verdict_json(g: Generated) -> str:
     return _VERDICT_JSON % (g.importer["importer_number"], g.outcome, "inconsistent" if g.findings else "consistent",
-                            ",".join(f'"{c}"' for c in g.findings))
+                            ",".join(f'"{c}"' for c in g.findings), ",".join(f'"{c}"' for c in g.warnings))
 
 
 def _bond_number(i: int, base: int) -> str:
