@@ -25,7 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from abisim.generate.importers import Mix, write  # noqa: E402
+from abisim.generate.importers import Mix  # noqa: E402
+from abisim.generate.output import write  # noqa: E402
 from ki import SEED, build  # noqa: E402
 
 AS_OF = "2026-11-25"

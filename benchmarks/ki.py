@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import abisim  # noqa: E402
 from abisim import sample  # noqa: E402
 from abisim.clock import fixed  # noqa: E402
-from abisim.generate.importers import importer_number, to_store  # noqa: E402
+from abisim.generate.importers import importer_number  # noqa: E402
+from abisim.generate.output import to_store  # noqa: E402
 from abisim.layouts import layout_set  # noqa: E402
 from abisim.simulator import Simulator  # noqa: E402
 from abisim.store import Store  # noqa: E402

@@ -258,7 +258,7 @@ def test_a_certification_over_raw_tcp_with_a_forced_reject(tmp_path):
 
 
 def test_a_plan_on_a_fixture_of_its_own(tmp_path):
-    from abisim.generate.importers import write
+    from abisim.generate.output import write
 
     write(tmp_path / "gen", 5, seed=4)
     first = json.loads((tmp_path / "gen" / "verdicts.jsonl").read_text().splitlines()[0])["importer_number"]

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from abisim import fixtures
 from abisim.cli import main
-from abisim.generate.importers import Mix, to_store, write
+from abisim.generate.importers import Mix
+from abisim.generate.output import to_store, write
 from abisim.generate.mutations import KINDS
 from abisim.store import Store
 

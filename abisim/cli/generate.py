@@ -62,7 +62,8 @@ def register(main: click.Group) -> None:
         Writes OUT/fixture.json (load with `abisim db load`), OUT/5106/importers-NNNN.abi (the
         5106 of each, as TP transmissions from XJ5) and OUT/verdicts.jsonl (what `abisim diff
         OUT/5106/*.abi --db DB --as-of DATE` must say of each importer)."""
-        from abisim.generate.importers import Mix, to_store, write
+        from abisim.generate.importers import Mix
+        from abisim.generate.output import to_store, write
 
         try:
             mix = Mix(inconsistent=inconsistent, terminated=terminated, insufficient=insufficient, user=users,
