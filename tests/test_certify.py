@@ -324,3 +324,20 @@ def test_a_correction_after_a_batch_reject_that_points_at_the_envelope(fixed):
         f = result.steps[1].failures[0]
         assert (f.record, f.columns, f.field) == ("Y", (13, 17), "record_count")
         assert "not corrected: record_count is still '2'" in f.message
+
+
+@pytest.mark.parametrize("name", sorted(shipped()))
+def test_a_journal_that_blanks_passwords_judges_the_same(name):
+    import attrs
+
+    from abisim.certify.evaluate import evaluate
+    from abisim.certify.runner import Certification
+
+    plan = load(name)
+    cert = Certification(plan)
+    broker(SCRIPTS[name], [s.id for s in plan.steps])(cert.submit)
+    blanked = [attrs.evolve(e, sent=e.sent[:8] + " " * 6 + e.sent[14:]) for e in cert.exchanges()]
+    cert.close()
+    assert all(e.sent[8:14] == "      " for e in blanked)
+    result = evaluate(plan, blanked)
+    assert result.passed, text(result)

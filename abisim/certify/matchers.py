@@ -246,6 +246,8 @@ def flagged_fields(sent: Transmission, answer_text: str | None) -> list[tuple[st
 
     for e in sent.errors:
         r = by_line.get(e.line)
+        if r is not None and r.record_id == "A" and e.field == "password":
+            continue  # the journal blanks passwords: a blank one there says nothing
         if e.is_fatal and r is not None and e.field in r.layout.value_fields_names:
             out.append((e.code, [key(r, e.field)]))
     answer = parse(answer_text.encode("latin-1")) if answer_text else None
