@@ -24,9 +24,8 @@ from abisim.clock import Clock
 from abisim.errors import RecordError, narrative
 from abisim.simulator import Simulator, reject_answer
 from abisim.store import Store
+from abisim.testing import DEFAULT_AS_OF  # the harness's date: plans without one run on it
 from abisim.transmission import parse
-
-DEFAULT_AS_OF = dt.date(2026, 11, 25)
 
 
 class _CertifyingSimulator(Simulator):
