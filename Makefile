@@ -16,13 +16,26 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m abisim.demo
+	$(BIN)/abisim demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Every benchmark, each ratio printed beside its target, then the summary. The issue's
+# scale by default; smaller on a shared machine, e.g. `make bench BENCH_IMPORTERS=100000`.
+BENCH_IMPORTERS ?= 1000000
+BENCH_RECORDS ?= 200000
+BENCH_SECONDS ?= 15
 bench: $(STAMP)
-	$(BIN)/python benchmarks/parse.py
+	mkdir -p benchmarks/out
+	( $(BIN)/python benchmarks/startup.py && \
+	  $(BIN)/python benchmarks/parse.py --records $(BENCH_RECORDS) --stream $(BENCH_RECORDS) && \
+	  $(BIN)/python benchmarks/parse.py --records $(BENCH_RECORDS) --stream $(BENCH_RECORDS) --one-transmission && \
+	  $(BIN)/python benchmarks/ki.py --importers $(BENCH_IMPORTERS) && \
+	  $(BIN)/python benchmarks/diff.py --importers $(BENCH_IMPORTERS) && \
+	  $(BIN)/python benchmarks/load.py --importers $(BENCH_IMPORTERS) --seconds $(BENCH_SECONDS) \
+	) 2>&1 | tee benchmarks/out/bench.txt
+	@echo "== ratios and targets"; grep -E "^(RATIO|TARGET)" benchmarks/out/bench.txt
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

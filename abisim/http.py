@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import random
 import secrets
-import threading
+import time
 
-import attrs
 import pydantic
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -28,10 +26,10 @@ from abisim import fixtures
 from abisim import http_models as m
 from abisim.api import (ADMIN, FILER, PUBLIC, ROUTES, Call, Endpoint, Limits, Problem, bearer, is_admin,
                         problem_body, read_body, route, unprocessable, validate_json, validate_query)
-from abisim.errors import RecordError, narrative
 from abisim.build import for_filer, p1_records
-from abisim.simulator import Simulator, reject_answer
-from abisim.transmission import parse, render
+from abisim.faults import Faults, reject
+from abisim.simulator import Simulator
+from abisim.transmission import parse
 
 DEFAULT_MAX_BODY = Limits().max_body
 
@@ -42,41 +40,6 @@ ROUTE_MODULES: tuple[str, ...] = ("abisim.http_pms",)
 def problem(status: int, title: str, detail: str = "", **extra) -> Response:
     return Response(problem_body(status, title, detail, **extra), status_code=status,
                     media_type="application/problem+json")
-
-
-@attrs.define
-class Faults:
-    """Faults injected into the next requests to POST /v1/transmissions."""
-
-    latency_ms: int = 0
-    drop_connection: bool = False
-    reject_code: str | None = None
-    count: int | None = None  # the next N requests; None: every request (see ratio)
-    ratio: float = 1.0  # the share of requests affected
-    _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
-    _random: random.Random = attrs.field(factory=lambda: random.Random(0), repr=False)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.latency_ms or self.drop_connection or self.reject_code) and self.count != 0
-
-    def take(self) -> bool:
-        """Whether this request is affected (and count it)."""
-        with self._lock:
-            if not self.active or self._random.random() >= self.ratio:
-                return False
-            if self.count is not None:
-                self.count -= 1
-            return True
-
-    def set(self, req: m.FaultsRequest) -> None:
-        with self._lock:
-            self.latency_ms, self.ratio, self.count = req.latency_ms, req.ratio, req.count
-            self.drop_connection, self.reject_code = req.drop_connection, req.reject_code
-
-    def answer(self) -> m.FaultsAnswer:
-        return m.FaultsAnswer(latency_ms=self.latency_ms, drop_connection=self.drop_connection,
-                              reject_code=self.reject_code, count=self.count, ratio=self.ratio)
 
 
 def _records(records) -> list[dict]:
@@ -106,21 +69,21 @@ _TEXT = {"schema": {"type": "string"}}
        raw_answer={"description": "CBP's answer (a reject batch when the envelope is bad)",
                    "content": {"text/plain": _TEXT, "application/json": m.TransmissionAnswer}})
 async def transmissions(call: Call) -> Response:
-    sim, faults = call.sim, call.state.faults
+    started = time.perf_counter()
+    sim, filer = call.sim, call.filer["filer_code"]
     data = await call.raw()
-    if faults.take():
-        if faults.latency_ms:
-            await asyncio.sleep(faults.latency_ms / 1000)
-        if faults.drop_connection:
-            return _Dropped()
-        if faults.reject_code:
-            t = parse(data)
-            code = faults.reject_code
-            answer = render(reject_answer(t, [RecordError(code, narrative(code), 1)], sim.layouts, sim.as_of))
-            return _answer(call.request, answer)
+    fault = call.state.faults.take()  # the same faults as the TCP listener's
+    if fault is not None and fault.latency_ms:
+        await asyncio.sleep(fault.latency_ms / 1000)
+    if fault is not None and fault.answers:
+        answer = None if fault.drop_connection else reject(data, fault.reject_code, sim.layouts, sim.as_of)
+        sim.journal_exchange(channel="http", request=data, answer=answer, started=started,
+                             fault=fault.describe(), filer_code=filer)
+        return _Dropped() if answer is None else _answer(call.request, answer)
     # In the event loop itself: the simulator answers one transmission at a time anyway,
     # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
-    answer = sim.submit(data, filer_code=call.filer["filer_code"])
+    answer = sim.submit(data, filer_code=filer, channel="http", started=started,
+                        fault=fault.describe() if fault is not None else None)
     return _answer(call.request, answer)
 
 
@@ -153,7 +116,7 @@ async def activations(call: Call) -> m.ActivationAnswer:
     sim, req, filer = call.sim, call.body, call.filer["filer_code"]
     details_in = activation_details(req, sim.layouts)
     data = for_filer(sim.store, filer, "XP", details_in)
-    answer = parse(await run_in_threadpool(sim.submit, data, filer_code=filer))
+    answer = parse(await run_in_threadpool(lambda: sim.submit(data, filer_code=filer, channel="http")))
     details = [r for b in answer.blocks for r in b.details]
     conditions = [f"{r.condition_code} {r.narrative}" for r in details if r.record_id == "X1"]
     if conditions:
@@ -176,7 +139,7 @@ async def own_journal(call: Call) -> m.JournalAnswer:
     q = call.query
     rows = await run_in_threadpool(lambda: call.sim.store.journal(
         filer_code=call.filer["filer_code"], application_id=q.application, since=q.since, until=q.until,
-        limit=q.limit))
+        channel=q.channel, status=q.status, limit=q.limit))
     return m.JournalAnswer(journal=[dict(r) for r in rows])
 
 
@@ -226,12 +189,18 @@ async def put_filer(call: Call) -> m.FilerAnswer:
 
 
 @route("GET", "/v1/admin/journal", auth=ADMIN, query=m.AdminJournalQuery, answer=m.JournalAnswer,
-       summary="Every transmission received and answer sent")
+       summary="Every exchange, on every channel (one row each: request, answer, status, ms)")
 async def journal(call: Call) -> m.JournalAnswer:
     q = call.query
     rows = await run_in_threadpool(lambda: call.sim.store.journal(
-        filer_code=q.filer, application_id=q.application, since=q.since, until=q.until, limit=q.limit))
+        filer_code=q.filer, application_id=q.application, since=q.since, until=q.until, channel=q.channel,
+        status=q.status, limit=q.limit))
     return m.JournalAnswer(journal=[dict(r) for r in rows])
+
+
+@route("DELETE", "/v1/admin/journal", auth=ADMIN, answer=m.JournalDeleted, summary="Empty the journal")
+async def clear_journal(call: Call) -> m.JournalDeleted:
+    return m.JournalDeleted(deleted=await run_in_threadpool(call.sim.store.journal_clear))
 
 
 @route("GET", "/v1/admin/clock", auth=ADMIN, answer=m.ClockAnswer, summary="The simulated date")
@@ -248,14 +217,14 @@ async def set_clock(call: Call) -> m.ClockAnswer:
 
 @route("GET", "/v1/admin/faults", auth=ADMIN, answer=m.FaultsAnswer, summary="The faults in force")
 async def get_faults(call: Call) -> m.FaultsAnswer:
-    return call.state.faults.answer()
+    return m.FaultsAnswer(**call.state.faults.to_json())
 
 
 @route("PUT", "/v1/admin/faults", auth=ADMIN, body=m.FaultsRequest, answer=m.FaultsAnswer,
-       summary="Inject faults into the next transmissions")
+       summary="Inject faults into the next transmissions, over HTTP and TCP")
 async def set_faults(call: Call) -> m.FaultsAnswer:
-    call.state.faults.set(call.body)
-    return call.state.faults.answer()
+    call.state.faults.set(**call.body.model_dump())
+    return await get_faults(call)
 
 
 @route("POST", "/v1/admin/bond-team/riders", auth=ADMIN, body=m.RiderRequest, answer=m.RiderAnswer,
@@ -297,14 +266,15 @@ async def openapi(call: Call) -> Response:
 
 # ---------------------------------------------------------------- the app
 
-def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
+def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
+               faults: Faults | None = None) -> Starlette:
     for name in ROUTE_MODULES:
         importlib.import_module(name)
     app = Starlette(routes=[Route(e.path, _endpoint(e, sim), methods=[e.method]) for e in ROUTES],
                     exception_handlers={Problem: _on_problem, HTTPException: _on_http, Exception: _on_error})
     app.state.simulator = sim
     app.state.admin_token = admin_token or secrets.token_urlsafe(24)
-    app.state.faults = Faults()
+    app.state.faults = faults if faults is not None else Faults()  # the server shares them with TCP
     app.state.limits = Limits(max_body=max_body)
     return app
 

@@ -113,6 +113,8 @@ class JournalQuery(Query):
     application: str | None = None
     since: str | None = Field(None, description="ISO 8601 time, inclusive")
     until: str | None = Field(None, description="ISO 8601 time, exclusive")
+    channel: Literal["http", "tcp", "cli", "python", "email"] | None = None
+    status: Literal["accepted", "rejected", "dropped"] | None = None
     limit: int = Field(1000, ge=1, le=100_000)
 
 
@@ -172,6 +174,10 @@ class NotificationsAnswer(Answer):
 
 class JournalAnswer(Answer):
     journal: list[dict[str, Any]]
+
+
+class JournalDeleted(Answer):
+    deleted: int
 
 
 class ResetAnswer(Answer):

@@ -33,6 +33,28 @@ class Record:
     def replace(self, **changes):
         return attrs.evolve(self, **changes)
 
+    def __getattr__(self, name):
+        # Only reached for a slot with no value: a record read lazily (``_lazy``) keeps its
+        # text and types every field the first time any of them is read.
+        try:
+            text = object.__getattribute__(self, "_text")
+        except AttributeError:
+            text = None
+        cls = type(self)
+        if text is None or name not in cls._field_names:
+            raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
+        cls._fill(self, text)
+        return object.__getattribute__(self, name)
+
+    def __reduce__(self):
+        # Record classes are made at run time: a record pickles as its layout and values.
+        layout = self.layout
+        return _rebuild, (layout, tuple(getattr(self, f.name) for f in layout.value_fields), self.line)
+
+
+def _rebuild(layout: Layout, values: tuple, line):
+    return record_class(layout)(*values, line=line)
+
 
 @lru_cache(maxsize=None)
 def record_class(layout: Layout) -> type:
@@ -42,12 +64,16 @@ def record_class(layout: Layout) -> type:
     }
     # Where the record was read from; not part of its value.
     fields["line"] = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    # The text of a record read lazily, until its fields are typed; None when made.
+    fields["_text"] = attrs.field(default=None, eq=False, repr=False, init=False)
     name = layout.token
     cls = attrs.make_class(name, fields, bases=(Record,), frozen=True, slots=True)
     cls.record_id = layout.record_id
     cls.layout = layout
     cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
     cls._parse_fast = _compile_parser(layout, cls)
+    cls._field_names = frozenset(f.name for f in layout.value_fields)
+    cls._lazy, cls._fill = _compile_lazy(layout, cls)
     # The grammar terminal, when the record id alone decides it (B and TN need a field).
     cls._token = None if layout.record_id in ("B", "TN") else layout.token
     cls._render = staticmethod(_compile_renderer(layout))
@@ -143,34 +169,87 @@ def field_text(f: Field, value) -> str:
 # ---------------------------------------------------------------- parse and render
 
 
-def _compile_parser(layout: Layout, cls: type):
-    """A fast converter for well-formed records: slices and types in one call.
-
-    It raises on any value it cannot type; the caller then takes the slow path,
-    which keeps the raw text and reports the error.
-    """
-    src = ["def parse(line, line_no):"]
-    args = []
-    env = {"cls": cls, "d6": parse_date6, "d8": parse_date8}
+def _typing_lines(layout: Layout, indent: str = "    ") -> tuple[list[str], list[str]]:
+    """Source lines typing every value field of ``line`` into v0, v1, ... (raising on a
+    value that cannot be typed: ``_bad`` is undefined), and the variable names."""
+    src, names = [], []
     for i, f in enumerate(layout.value_fields):
         a, b = f.start - 1, f.end
         v = f"v{i}"
         kind = f.value_kind
         if kind == "int":
             blank = " " * f.length
-            src.append(f"    s = line[{a}:{b}]")
-            src.append(f"    {v} = int(s) if s.isdigit() and s.isascii() else (None if s == {blank!r} else _bad)")
+            src.append(f"{indent}s = line[{a}:{b}]")
+            src.append(f"{indent}{v} = int(s) if s.isdigit() and s.isascii() else (None if s == {blank!r} else _bad)")
         elif kind == "date":
-            src.append(f"    {v} = d6(line[{a}:{b}])")
+            src.append(f"{indent}{v} = d6(line[{a}:{b}])")
         elif kind == "date8":
-            src.append(f"    {v} = d8(line[{a}:{b}])")
+            src.append(f"{indent}{v} = d8(line[{a}:{b}])")
         else:
-            src.append(f"    {v} = line[{a}:{b}].rstrip(' ') or None")
-        args.append(v)
-    src.append(f"    return cls({', '.join(args)}{', ' if args else ''}line=line_no)")
-    code = "\n".join(src)
-    exec(compile(code, f"<layout {layout.version} {layout.record_id}>", "exec"), env)
+            src.append(f"{indent}{v} = line[{a}:{b}].rstrip(' ') or None")
+        names.append(v)
+    return src, names
+
+
+def _compile_parser(layout: Layout, cls: type):
+    """A fast converter for well-formed records: slices and types in one call.
+
+    It raises on any value it cannot type; the caller then takes the slow path,
+    which keeps the raw text and reports the error.
+    """
+    env = {"cls": cls, "d6": parse_date6, "d8": parse_date8}
+    body, args = _typing_lines(layout)
+    src = ["def parse(line, line_no):", *body,
+           f"    return cls({', '.join(args)}{', ' if args else ''}line=line_no)"]
+    exec(compile("\n".join(src), f"<layout {layout.version} {layout.record_id}>", "exec"), env)
     return env["parse"]
+
+
+def _compile_lazy(layout: Layout, cls: type):
+    """``lazy(text, line_no)``: a record that keeps its text, its fields typed on first
+    access by ``fill(record, text)``. ``lazy`` raises ValueError when a field could not be
+    typed (the caller then takes :func:`parse_record`'s slow path), so that typing
+    problems are still found when the record is read: one regular expression for the
+    number fields, and the dates (cached) typed at once."""
+    import re
+
+    pattern = []
+    col = 1
+    dates = []
+    for f in layout.value_fields:
+        kind = f.value_kind
+        if kind in ("int", "date", "date8"):
+            if f.start > col:
+                pattern.append(f".{{{f.start - col}}}")
+            pattern.append(f"(?:[0-9]{{{f.length}}}| {{{f.length}}})")
+            col = f.end + 1
+            if kind != "int":
+                dates.append((f.start - 1, f.end, parse_date6 if kind == "date" else parse_date8))
+    typable = re.compile("".join(pattern), re.DOTALL).match if pattern else None
+    new = object.__new__
+    set_text = cls.__dict__["_text"].__set__
+    set_line = cls.__dict__["line"].__set__
+
+    def lazy(text: str, line_no):
+        if typable is not None and typable(text) is None:
+            raise ValueError(text)
+        for a, b, d in dates:
+            d(text[a:b])
+        r = new(cls)
+        set_text(r, text)
+        set_line(r, line_no)
+        return r
+
+    # fill: the same typing as the parser, each value stored straight into its slot.
+    env = {"d6": parse_date6, "d8": parse_date8, "set_text": set_text}
+    body, names = _typing_lines(layout)
+    src = ["def fill(r, line):", *body]
+    for f, v in zip(layout.value_fields, names):
+        env[f"set_{v}"] = cls.__dict__[f.name].__set__
+        src.append(f"    set_{v}(r, {v})")
+    src.append("    set_text(r, None)")
+    exec(compile("\n".join(src), f"<fill {layout.version} {layout.record_id}>", "exec"), env)
+    return lazy, env["fill"]
 
 
 def parse_record(text: str, layout: Layout, line: int | None = None) -> tuple[Record, list[RecordError]]:

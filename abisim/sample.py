@@ -199,6 +199,38 @@ def write_samples(folder: Path) -> list[Path]:
     return written
 
 
+
+# -- the sample transmissions, shipped inside the package (abisim/samples)
+
+
+def files(name: str = ""):
+    """A sample file or folder of the package (``importlib.resources``): e.g.
+    ``files("importers/12-3456789A1.abi").read_bytes()``; works from a wheel too."""
+    from importlib.resources import files as package_files
+
+    node = package_files("abisim") / "samples"
+    for part in name.strip("/").split("/") if name else []:
+        node = node / part
+    return node
+
+
+def write_files(dest: str | Path = "samples") -> list[Path]:
+    """Copy every sample file into ``dest`` (folders kept); the paths written."""
+    out: list[Path] = []
+
+    def copy(node, target: Path) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.is_dir():
+                copy(child, target / child.name)
+            else:
+                target.mkdir(parents=True, exist_ok=True)
+                (target / child.name).write_bytes(child.read_bytes())
+                out.append(target / child.name)
+
+    copy(files(), Path(dest))
+    return out
+
+
 if __name__ == "__main__":
     for p in write_samples(Path(sys.argv[1] if len(sys.argv) > 1 else "samples/importers")):
         print(p)

@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
 
 import uvicorn
 
+from abisim.faults import Faults
 from abisim.http import create_app
 from abisim.simulator import Simulator
 from abisim.tcp import serve_tcp
+
+log = logging.getLogger("abisim.server")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -28,11 +32,14 @@ class Server:
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
                  admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
                  smtp_port: int | None = None, smtp_require_auth: bool = False,
-                 mail_relay: str | None = None) -> None:
+                 mail_relay: str | None = None, reuse_port: bool = False) -> None:
         from abisim.mail.handling import MailDesk
         from abisim.mail.relay import Deliverer, parse_relay
 
         self.sim = sim
+        self.reuse_port = reuse_port  # several processes on the same ports (abisim.workers)
+        sim.journal.batched = True  # flushed every JOURNAL_DELAY and when the server stops
+        self.faults = Faults()  # one set of faults for HTTP and TCP
         self.host = host
         self.port = port or free_port(host)
         self.tcp_port = tcp_port
@@ -43,10 +50,10 @@ class Server:
                                   on_answer=self.deliverer.kick if self.deliverer is not None else None)
         self._smtp = None
         kw = {"max_body": max_body} if max_body else {}
-        self.app = create_app(sim, admin_token=admin_token, **kw)
+        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, **kw)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
-                                lifespan="off")
+                                lifespan="off", log_config=None)  # logging as the process set it up
         self.uvicorn = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._tcp = None
@@ -59,10 +66,14 @@ class Server:
         await self.open_listeners()
         if announce is not None:
             announce(self)  # the real ports are known now
+        log.info("HTTP on %s%s", self.url, f", TCP on {self.host}:{self.tcp_port}" if self._tcp else "")
         delivery = asyncio.create_task(self.deliverer.run()) if self.deliverer is not None else None
+        flusher = asyncio.create_task(self._flush_journal())
         try:
-            await self.uvicorn.serve()
+            await self.uvicorn.serve(sockets=[self._reuse_port_socket()] if self.reuse_port else None)
         finally:
+            flusher.cancel()
+            self.sim.store.flush_journal()
             if delivery is not None:
                 delivery.cancel()
             for listener in (self._tcp, self._smtp):
@@ -72,7 +83,8 @@ class Server:
     async def open_listeners(self) -> None:
         """TCP and SMTP, bound before HTTP starts: port 0 becomes the real port."""
         if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port)
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.faults,
+                                        **({"reuse_port": True} if self.reuse_port else {}))
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         if self.smtp_port is not None:
             from abisim.mail.listener import serve_smtp
@@ -80,6 +92,25 @@ class Server:
             self._smtp = await serve_smtp(self.mail_desk, self.host, self.smtp_port,
                                           require_auth=self.smtp_require_auth)
             self.smtp_port = self._smtp.sockets[0].getsockname()[1]
+
+    def _reuse_port_socket(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        # Accepted connections inherit it: without it a small answer waits ~40 ms for
+        # the client's delayed ACK (the event loop sets it only on sockets it binds).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(2048)
+        return sock
+
+    async def _flush_journal(self) -> None:
+        """Batched journal rows reach the table within a second, even when the server idles
+        (another process, e.g. `abisim journal`, reads the table itself)."""
+        while True:
+            await asyncio.sleep(self.sim.store.JOURNAL_DELAY)
+            self.sim.store.flush_journal()
 
     def run(self, announce=None) -> None:
         asyncio.run(self.serve(announce))

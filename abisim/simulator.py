@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from typing import Callable
 
 import attrs
@@ -20,6 +21,7 @@ import attrs
 from abisim import applications
 from abisim.clock import Clock
 from abisim.errors import X_CODES, RecordError, narrative
+from abisim.journal import Journal, JournalPolicy
 from abisim.layouts import LayoutSet, layout_set
 from abisim.records import Record, make
 from abisim.rules import bond_query, ebond, importer, legacy_ti, pms
@@ -59,8 +61,10 @@ class Simulator:
     """CBP's side of ABI over a database. Thread-safe: one SQLite connection per thread."""
 
     def __init__(self, db: Store | str | os.PathLike | None = None, clock: Clock | None = None,
-                 layouts: str | LayoutSet | None = None, *, lenient: bool = False) -> None:
+                 layouts: str | LayoutSet | None = None, *, lenient: bool = False,
+                 journal: JournalPolicy | None = JournalPolicy()) -> None:
         self.store = db if isinstance(db, Store) else Store.open(db)
+        self.journal = Journal(self.store, journal)  # None: nothing journaled (benchmarks only)
         self.lenient = lenient  # ruling 6: a short last record is padded, with a warning, not X42
         self.clock = clock or Clock()
         self.layouts = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
@@ -77,9 +81,14 @@ class Simulator:
     def as_of(self) -> dt.date:
         return self.clock.today()
 
-    def submit(self, data: bytes | str, *, filer_code: str | None = None) -> bytes:
+    def submit(self, data: bytes | str, *, filer_code: str | None = None, channel: str = "python",
+               started: float | None = None, fault: str | None = None) -> bytes:
         """Answer one transmission. ``filer_code``, when given, is the authenticated
-        filer (the HTTP server's bearer token): A and B must name it (else X09/X17)."""
+        filer (the HTTP server's bearer token): A and B must name it (else X09/X17).
+        The exchange is journaled under ``channel``, timed from ``started``
+        (``time.perf_counter()`` when the channel received it; default now), with the
+        ``fault`` a channel injected before answering (e.g. latency), if any."""
+        started = time.perf_counter() if started is None else started
         if isinstance(data, str):
             data = data.encode("latin-1", errors="replace")
         transmission = parse(data, layouts=self.layouts, lenient=self.lenient)
@@ -89,16 +98,25 @@ class Simulator:
         sender = batch_a.id_code if batch_a is not None else None
         app = batch_a.application_id if batch_a is not None else None
         with self._lock:
-            return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code)
+            return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code,
+                                (channel, started, fault))
 
-    def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code) -> bytes:
+    def journal_exchange(self, *, channel: str, request: bytes, answer: bytes | None, started: float,
+                         fault: str | None = None, filer_code: str | None = None) -> dict:
+        """Journal an exchange the simulator did not answer itself: a fault answered it, or
+        the connection was dropped (``answer=None``). Channels call this; ``submit`` journals
+        the rest."""
+        with self._lock:
+            return self.journal.record(channel=channel, request=request, answer=answer, as_of=self.as_of,
+                                       fault=fault, ms=(time.perf_counter() - started) * 1000,
+                                       filer_code=filer_code)
+
+    def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code, exchange) -> bytes:
         store = self.store
         # A query changes no CBP data: its journal rows need not wait for the disk.
         queries_only = bool(transmission.batches) and all(
             b.application_id == "KI" for batch in transmission.batches for b in batch.blocks)
         with store.transaction(durable=not (queries_only or test_mode)) as conn:
-            exchange = store.journal_add(as_of=as_of, filer_code=sender, application_id=app,
-                                         direction="in", body=data.decode("latin-1"))
             if test_mode:
                 conn.execute("SAVEPOINT test_mode")
             notes: list[str] = []
@@ -108,10 +126,11 @@ class Simulator:
                 conn.execute("ROLLBACK TO test_mode")
                 conn.execute("RELEASE test_mode")
             body = render(answer, newline="\n")
-            store.fault("before-journal-out")
-            store.journal_add(as_of=as_of, filer_code=sender, application_id=_answer_app(answer),
-                              direction="out", body=body.decode("latin-1"), exchange=exchange,
-                              note="\n".join(notes) or None)
+            store.fault("before-journal")
+            channel, started, fault = exchange
+            self.journal.record(channel=channel, request=data, answer=body, as_of=as_of, fault=fault,
+                                ms=(time.perf_counter() - started) * 1000, filer_code=sender, application_id=app,
+                                changed_data=not (queries_only or test_mode), note="\n".join(notes) or None)
         return body
 
     def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer,
@@ -149,13 +168,6 @@ def _count(details) -> int | None:
 def _first_a(t: Transmission):
     if t.batches:
         return t.batches[0].header
-    return None
-
-
-def _answer_app(records: list[Record]) -> str | None:
-    for r in records:
-        if r.record_id == "B":
-            return r.application_id
     return None
 
 
@@ -229,7 +241,7 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
         out.extend(_preparer_errors(b, store))
         if app not in APPLICATIONS:
             continue
-        proc = store.filer(b.filer_code) if b.filer_code else None
+        proc = (sender if b.filer_code == a.id_code else store.filer(b.filer_code)) if b.filer_code else None
         if proc is None or (auth_filer is not None and b.filer_code != auth_filer):
             out.append(RecordError("X17", narrative("X17"), b.line, 8, 10, "B", "filer_code", b.filer_code))
             continue

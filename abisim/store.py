@@ -12,8 +12,14 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: writers wait in SQLite's busy handler there
+    fcntl = None
 
 # Each entry brings the schema from version i to i+1.
 MIGRATIONS = [
@@ -163,6 +169,30 @@ MIGRATIONS = [
     );
     CREATE INDEX mail_filer ON mail(filer_code);
     """,
+    # issue 13: the journal keeps one row per exchange - request and answer together,
+    # with its channel, status and timing; bodies by policy (abisim.journal), passwords never.
+    # No index but the id: each would cost every exchange a page write (benchmarks/journal.py),
+    # and the table is bounded, so reading it by filer or time scans at most max_rows rows.
+    """
+    DROP TABLE journal;
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received TEXT NOT NULL,                   -- wall-clock time, UTC, ISO 8601
+        as_of TEXT NOT NULL,                      -- the simulated date
+        channel TEXT NOT NULL,                    -- http, tcp, cli, python, email
+        filer_code TEXT,                          -- the A record's sender
+        application_id TEXT,                      -- the input application (KI, TP, ...)
+        answer_application_id TEXT,               -- KR, TT, ... (none for a reject or a dropped connection)
+        status TEXT NOT NULL,                     -- accepted, rejected, dropped
+        fault TEXT,                               -- the injected fault, if any (e.g. reject X13)
+        ms REAL NOT NULL,                         -- from receipt to the answer, milliseconds
+        request_bytes INTEGER NOT NULL,
+        answer_bytes INTEGER NOT NULL,
+        request TEXT,                             -- passwords blanked; NULL when the policy keeps no body
+        answer TEXT,
+        note TEXT                                 -- what the answer's layouts could not carry (ruling 18)
+    )
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -182,6 +212,20 @@ BOND_COLUMNS = (
 PARTY_COLUMNS = ("bond_number", "importer_number", "role", "name", "add_date", "delete_date")
 FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account", "applications", "token",
                  "sends_for", "prepares_at", "email")
+
+
+_BOND_ROW_COLUMNS = (*BOND_COLUMNS, "role", "user_add_date", "user_delete_date")
+_IMPORTER_AND_BONDS = f"""
+    SELECT {', '.join('i.' + c for c in IMPORTER_COLUMNS)},
+           (SELECT 1 FROM pms_switches s WHERE s.importer_number = i.importer_number),
+           {', '.join('b.' + c for c in BOND_COLUMNS)}, p.role, p.add_date, p.delete_date
+    FROM importers i
+    LEFT JOIN bond_parties p ON p.importer_number = i.importer_number
+        AND EXISTS (SELECT 1 FROM bonds x WHERE x.bond_number = p.bond_number AND x.bond_type = '8')
+    LEFT JOIN bonds b ON b.bond_number = p.bond_number
+    WHERE i.importer_number = ?
+    ORDER BY b.effective_date, b.bond_number,
+             CASE p.role WHEN 'principal' THEN 0 WHEN 'co-principal' THEN 1 ELSE 2 END"""
 
 
 def default_path() -> str:
@@ -209,6 +253,12 @@ class Store:
         self._memory_conn: sqlite3.Connection | None = None
         # A hook the fault-injection tests set: called with a label inside transactions.
         self.fault_hook = None
+        # Journal rows of exchanges that changed nothing, written a batch at a time (see journal_add).
+        self._journal_pending: list[tuple[dict, int | None]] = []
+        self._journal_lock = threading.Lock()
+        self._journal_oldest = 0.0
+        self._journal_generation = 0  # bumped when the journal is emptied: older batches are dropped
+        self._journal_flushing = threading.Lock()  # a read waits for a batch on its way to the table
         self.migrate()
 
     @classmethod
@@ -222,10 +272,24 @@ class Store:
             if self._memory_conn is None:
                 self._memory_conn = self._connect()
             return self._memory_conn
-        conn = getattr(self._local, "conn", None)
+        local = self._local
+        conn = getattr(local, "current", None)  # inside a transaction that need not wait for the disk
+        if conn is not None:
+            return conn
+        conn = getattr(local, "conn", None)
         if conn is None:
             conn = self._connect()
-            self._local.conn = conn
+            local.conn = conn
+        return conn
+
+    def _relaxed_conn(self) -> sqlite3.Connection:
+        """This thread's second connection, synchronous=NORMAL once and for all: commits
+        that need not wait for the disk switch connections, not PRAGMAs."""
+        conn = getattr(self._local, "relaxed", None)
+        if conn is None:
+            conn = self._connect()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.relaxed = conn
         return conn
 
     def _connect(self) -> sqlite3.Connection:
@@ -236,15 +300,36 @@ class Store:
         conn.execute("PRAGMA busy_timeout = 30000")
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
+            # Pages read through the OS's mapping: a connection whose cache another
+            # connection's commit made stale (the journal rows) re-reads them cheaply.
+            conn.execute("PRAGMA mmap_size = 1073741824")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
+    def _writer_lock(self) -> int | None:
+        """This thread's descriptor of the database's writer lock file (None for a
+        database in memory, or where there is no flock). Writers from several processes
+        (``abisim serve --workers``) queue on it in the kernel instead of polling in
+        SQLite's busy handler, which sleeps."""
+        if self.path == ":memory:" or fcntl is None:
+            return None
+        fd = getattr(self._local, "lock_fd", None)
+        if fd is None:
+            fd = self._local.lock_fd = os.open(self.path + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        return fd
+
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self.flush_journal()
+        fd = getattr(self._local, "lock_fd", None)
+        if fd is not None:
+            os.close(fd)
+            self._local.lock_fd = None
+        for name in ("conn", "relaxed"):
+            conn = getattr(self._local, name, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._local, name, None)
         if self._memory_conn is not None:
             self._memory_conn.close()
             self._memory_conn = None
@@ -262,9 +347,15 @@ class Store:
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
-        if not durable:
-            conn.execute("PRAGMA synchronous = NORMAL")
+        if durable and self._journal_pending:
+            self.flush_journal()  # the journal keeps the order of exchanges
+        relaxed = not durable and self.path != ":memory:"
+        if relaxed:
+            conn = self._local.current = self._relaxed_conn()
+        lock = self._writer_lock()
         try:
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -274,8 +365,10 @@ class Store:
             else:
                 conn.execute("COMMIT")
         finally:
-            if not durable:
-                conn.execute("PRAGMA synchronous = FULL")
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            if relaxed:
+                self._local.current = None
 
     def _upsert(self, table: str, keys: tuple[str, ...], columns: tuple[str, ...], values: dict) -> None:
         """INSERT, or UPDATE the given columns of the row with the same keys."""
@@ -313,6 +406,7 @@ class Store:
 
     def reset(self) -> None:
         """Empty every table (the schema stays)."""
+        self._drop_pending_journal()
         with self.transaction() as conn:
             for table in ("bond_parties", "bonds", "sureties", "importers", "filers",
                           "powers_of_attorney", "pms_switches", "notifications", "journal", "counters", "mail"):
@@ -369,6 +463,20 @@ class Store:
                ORDER BY b.effective_date, b.bond_number,
                         CASE p.role WHEN 'principal' THEN 0 WHEN 'co-principal' THEN 1 ELSE 2 END""",
             (importer_number,)).fetchall()
+
+    def importer_and_bonds(self, importer_number: str) -> tuple[dict | None, bool, list[dict]]:
+        """One query for what a bond query answers: the importer (or None), whether its PMS
+        switch is set, and the rows of :meth:`bonds_of`, in the same order."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        rows = cur.execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
+        if not rows:
+            return None, False, []
+        n = len(IMPORTER_COLUMNS)
+        first = rows[0]
+        importer = dict(zip(IMPORTER_COLUMNS, first[:n]))
+        bonds = [dict(zip(_BOND_ROW_COLUMNS, row[n + 1:])) for row in rows if row[n + 1] is not None]
+        return importer, first[n] is not None, bonds
 
     def surety(self, code: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM sureties WHERE surety_code = ?", (code,)).fetchone()
@@ -434,24 +542,79 @@ class Store:
         return self.conn.execute("SELECT * FROM notifications WHERE filer_code = ? ORDER BY id",
                                  (filer_code,)).fetchall()
 
-    # -- journal
-    def journal_add(self, *, as_of: dt.date, filer_code: str | None, application_id: str | None,
-                    direction: str, body: str, exchange: int | None = None, note: str | None = None) -> int:
-        received = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO journal (received, as_of, filer_code, application_id, direction, body, exchange, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (received, iso(as_of), filer_code, application_id, direction, body, exchange, note))
-            return cur.lastrowid
+    # -- journal (abisim.journal decides what a row holds)
+    JOURNAL_BATCH = 256  # rows written per commit, at most
+    JOURNAL_DELAY = 0.5  # seconds a row may wait for its batch (see also flush_journal)
+
+    def journal_add(self, row: dict, *, max_rows: int | None = None, batched: bool = False) -> None:
+        """Write an exchange's row: in the current transaction, or - ``batched``, for an
+        exchange that changed nothing - with the next batch of such rows. A commit costs more
+        than a bond query's answer; a batch shares it. Batched rows reach the table before
+        any read of the journal, any durable transaction, when 256 wait, and after 0.5 s."""
+        if batched:
+            now = time.monotonic()
+            with self._journal_lock:
+                if not self._journal_pending:
+                    self._journal_oldest = now
+                self._journal_pending.append((row, max_rows))
+                due = (len(self._journal_pending) >= self.JOURNAL_BATCH
+                       or now - self._journal_oldest >= self.JOURNAL_DELAY)
+            if due:
+                # Inside a transaction, never wait for another flush: it may be waiting for ours.
+                self.flush_journal(wait=not self.conn.in_transaction)
+            return
+        with self.transaction(durable=False) as conn:
+            self._journal_insert(conn, [(row, max_rows)])
+
+    def flush_journal(self, wait: bool = True) -> None:
+        """Write the batched journal rows now (and, with ``wait``, let a flush another
+        thread has begun finish first, so that a read after this sees every row)."""
+        if not self._journal_flushing.acquire(blocking=wait):
+            return
+        try:
+            with self._journal_lock:
+                rows, self._journal_pending = self._journal_pending, []
+                generation = self._journal_generation
+            if rows:
+                with self.transaction(durable=False) as conn:
+                    # Checked holding the write lock: a reset or clear that began since then has
+                    # emptied the journal, and these rows belong to what it emptied.
+                    if generation == self._journal_generation:
+                        self._journal_insert(conn, rows)
+        finally:
+            self._journal_flushing.release()
+
+    def _drop_pending_journal(self) -> None:
+        with self._journal_lock:
+            self._journal_pending.clear()
+            self._journal_generation += 1
+
+    @staticmethod
+    def _journal_insert(conn: sqlite3.Connection, rows: list[tuple[dict, int | None]]) -> None:
+        cols = list(rows[0][0])
+        conn.executemany(f"INSERT INTO journal ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                         [[row[c] for c in cols] for row, _ in rows])
+        max_rows = rows[-1][1]
+        last = conn.execute("SELECT MAX(id) FROM journal").fetchone()[0]
+        if max_rows and last > max_rows and (last % 64 < len(rows) or len(rows) >= 64):
+            conn.execute("DELETE FROM journal WHERE id <= ?", (last - max_rows,))  # bounded: the oldest go
 
     def journal(self, *, filer_code: str | None = None, application_id: str | None = None,
-                since: str | None = None, until: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
+                since: str | None = None, until: str | None = None, channel: str | None = None,
+                status: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
+        self.flush_journal()
         where, args = [], []
         for column, value, op in (("filer_code", filer_code, "="), ("application_id", application_id, "="),
-                                  ("received", since, ">="), ("received", until, "<")):
+                                  ("received", since, ">="), ("received", until, "<"),
+                                  ("channel", channel, "="), ("status", status, "=")):
             if value is not None:
                 where.append(f"{column} {op} ?")
                 args.append(value)
         sql = "SELECT * FROM journal" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id LIMIT ?"
         return self.conn.execute(sql, [*args, limit]).fetchall()
+
+    def journal_clear(self) -> int:
+        self.flush_journal()  # counted as deleted
+        self._drop_pending_journal()
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM journal").rowcount

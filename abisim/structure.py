@@ -9,12 +9,11 @@ does not fit, a short search for the records that would make it fit tells a miss
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-
-from lark import Lark
-from lark.parsers.lalr_analysis import Reduce
 
 from abisim.errors import RecordError, error
 
@@ -28,7 +27,7 @@ END = "$END"
 
 def grammar_dir() -> Path:
     """The grammars: shipped in the package as ``abisim/grammars``."""
-    return Path(str(resources.files("abisim") / "grammars"))
+    return Path(__file__).resolve().parent / "grammars"
 
 
 def grammar_text() -> str:
@@ -36,16 +35,67 @@ def grammar_text() -> str:
     return "\n".join((folder / name).read_text(encoding="utf-8") for name in GRAMMAR_FILES)
 
 
+TABLE_FILE = "lalr-table.json"
+
+
 @lru_cache(maxsize=1)
 def parse_table():
-    """Lark's LALR table for the grammars, compiled once per process."""
-    # cache=True: Lark keeps the compiled table in a file keyed by the grammar's hash, so
-    # only the first process after a grammar change pays the ~1 s of LALR analysis.
-    parser = Lark(grammar_text(), parser="lalr", lexer="basic", start="start", cache=True)
+    """The grammars' LALR table, flattened: ``(states, start, end, rules)``.
+
+    ``states[s]`` maps a terminal or rule name to an int: ``>= 0`` shift (or goto) to that
+    state, ``< 0`` reduce by ``rules[~action]`` = ``(size, rule name)``. Built from Lark
+    once and kept beside the grammars (keyed by the grammars' hash), so a process loads
+    plain JSON instead of importing Lark and its cached table.
+    """
+    text = grammar_text()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for path in _table_paths():
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if data.get("grammar_sha256") == digest:
+            return data["states"], data["start"], data["end"], [tuple(r) for r in data["rules"]]
+    data = _flatten(text)
+    data["grammar_sha256"] = digest
+    for path in _table_paths():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, path)
+            break
+        except OSError:
+            continue
+    return data["states"], data["start"], data["end"], [tuple(r) for r in data["rules"]]
+
+
+def _table_paths() -> list[Path]:
+    """Where the flattened table is kept: with the package, else the user's cache."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "abisim"
+    return [grammar_dir() / TABLE_FILE, cache / TABLE_FILE]
+
+
+def _flatten(text: str) -> dict:
+    from lark import Lark
+    from lark.parsers.lalr_analysis import Reduce
+
+    # cache=True: Lark keeps its own compiled table keyed by the grammar's hash.
+    parser = Lark(text, parser="lalr", lexer="basic", start="start", cache=True)
     table = parser.parser.parser.parser.parse_table
-    start = table.start_states["start"]
-    end = table.end_states["start"]
-    return table.states, start, end
+    rules: dict = {}
+    states: list[dict[str, int]] = [{} for _ in range(max(table.states) + 1)]
+    for state, row in table.states.items():
+        for token, (kind, arg) in row.items():
+            if kind is Reduce:
+                key = (len(arg.expansion), arg.origin.name)
+                index = rules.setdefault(key, len(rules))
+                states[state][token] = ~index
+            else:
+                states[state][token] = arg
+    return {"states": states, "start": table.start_states["start"], "end": table.end_states["start"],
+            "rules": [list(k) for k in rules]}
 
 
 def token_for(record) -> str | None:
@@ -87,10 +137,10 @@ def _describe(token: str) -> str:
 class OrderChecker:
     """Feeds record terminals through the LALR table, collecting order errors."""
 
-    __slots__ = ("states", "stack", "end_state", "previous", "done", "application")
+    __slots__ = ("states", "rules", "stack", "end_state", "previous", "done", "application")
 
     def __init__(self) -> None:
-        self.states, start, self.end_state = parse_table()
+        self.states, start, self.end_state, self.rules = parse_table()
         self.stack = [start]
         self.previous: str | None = None
         self.done = False
@@ -106,18 +156,15 @@ class OrderChecker:
             action = states[stack[-1]].get(token)
             if action is None:
                 return False
-            kind, arg = action
-            if kind is Reduce:
-                size = len(arg.expansion)
-                if size:
-                    del stack[-size:]
-                goto = states[stack[-1]].get(arg.origin.name)
-                stack.append(goto[1])
-                if token == END and stack[-1] == self.end_state:
-                    return True
-                continue
-            stack.append(arg)
-            return True
+            if action >= 0:
+                stack.append(action)
+                return True
+            size, origin = self.rules[~action]
+            if size:
+                del stack[-size:]
+            stack.append(states[stack[-1]][origin])
+            if token == END and stack[-1] == self.end_state:
+                return True
 
     def expected(self, stack: list[int] | None = None) -> list[str]:
         row = self.states[(stack or self.stack)[-1]]

@@ -8,9 +8,14 @@ connection, and writes may be split anywhere. The A record's password is the cre
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 
+from abisim.faults import Faults, reject
 from abisim.records import RECORD_LENGTH
 from abisim.simulator import Simulator
+
+log = logging.getLogger("abisim.tcp")
 
 
 class TransmissionSplitter:
@@ -59,7 +64,23 @@ class TransmissionSplitter:
         return record
 
 
-async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> asyncio.base_events.Server:
+async def answer(sim: Simulator, faults: Faults | None, transmission: bytes) -> bytes | None:
+    """The answer to one transmission, faults applied; None: drop the connection."""
+    started = time.perf_counter()
+    fault = faults.take() if faults is not None else None
+    if fault is not None and fault.latency_ms:
+        await asyncio.sleep(fault.latency_ms / 1000)
+    if fault is not None and fault.answers:
+        out = None if fault.drop_connection else reject(transmission, fault.reject_code, sim.layouts, sim.as_of)
+        sim.journal_exchange(channel="tcp", request=transmission, answer=out, started=started,
+                             fault=fault.describe())
+        return out
+    # In the loop: see abisim.http.
+    return sim.submit(transmission, channel="tcp", started=started, fault=fault.describe() if fault else None)
+
+
+async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0,
+                    faults: Faults | None = None, **listen) -> asyncio.base_events.Server:
     """Start the listener on the running loop; ``server.sockets[0].getsockname()`` tells the port."""
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         splitter = TransmissionSplitter()
@@ -69,12 +90,17 @@ async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> a
                 if not data:
                     break
                 for transmission in splitter.feed(data):
-                    answer = sim.submit(transmission)  # in the loop: see abisim.http
-                    writer.write(answer)
+                    out = await answer(sim, faults, transmission)
+                    if out is None:
+                        writer.transport.abort()  # the injected fault: the connection drops
+                        return
+                    writer.write(out)
                     await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass  # the client went away, or the server is stopping
+        except Exception:  # never let one connection take the listener down
+            log.exception("tcp: the connection failed")
         finally:
             writer.close()
 
-    return await asyncio.start_server(handle, host, port)
+    return await asyncio.start_server(handle, host, port, **listen)

@@ -11,12 +11,14 @@ import attrs
 import abisim
 from abisim import build, fixtures, sample
 from abisim.clock import Clock
+from abisim.journal import access_line, matches
 from abisim.layouts import layout_set
 from abisim.records import Record, make
 from abisim.simulator import Simulator
 from abisim.store import Store
 
 DEFAULT_AS_OF = dt.date(2026, 11, 25)
+_ALIASES = {"filer": "filer_code", "application": "application_id"}
 
 
 @attrs.frozen
@@ -54,6 +56,18 @@ class Answer:
                 out.append(r.condition_code)
             elif r.record_id == "P9" and r.condition_code:
                 out.append(r.condition_code)
+        return out
+
+    @property
+    def refusals(self) -> list[str]:
+        """Condition codes of the records an application refused (the batch was accepted):
+        a 5106 or eBond refused (disposition R), a legacy T3 error, a PMS activation refused."""
+        out = []
+        for r in self.details:
+            if getattr(r, "disposition", None) == "R" and r.record_id in ("E1", "90"):
+                out.append(r.condition_code)
+            elif r.record_id == "T3" or (r.record_id == "P9" and r.result != 1 and r.condition_code):
+                out.append(getattr(r, "condition_code", None) or r.record_id)
         return out
 
     @property
@@ -133,6 +147,35 @@ class Harness:
 
     def load(self, doc) -> dict:
         return fixtures.load(self.store, doc)
+
+    def reset(self, as_of: dt.date | None = None, *, sample_data: bool = True) -> None:
+        """Back to a fresh database (the sample data, unless told), journal empty, at ``as_of``."""
+        if as_of is not None:
+            self.clock.set(as_of)
+        self.store.reset()
+        if sample_data:
+            fixtures.load(self.store, sample.fixture(self.clock.today()))
+
+    # -- verification: the journal of every exchange, on every channel
+    def exchanges(self, **filters) -> list[dict]:
+        """The journaled exchanges with every given value, oldest first. Filters name the
+        journal's columns (docs/http.md), with ``filer`` and ``application`` as short forms:
+        ``exchanges(channel="tcp", status="rejected", filer="XJ5")``."""
+        filters = {_ALIASES.get(k, k): v for k, v in filters.items()}
+        return [dict(r) for r in self.store.journal(limit=10_000_000) if matches(r, **filters)]
+
+    def assert_exchanges(self, count: int | None = None, **filters) -> list[dict]:
+        """Assert how many exchanges match (default: at least one); returns them."""
+        found = self.exchanges(**filters)
+        if (count is None and not found) or (count is not None and len(found) != count):
+            journal = "\n".join(access_line(r) for r in self.exchanges()) or "(the journal is empty)"
+            want = "at least 1" if count is None else str(count)
+            raise AssertionError(f"expected {want} exchange(s) matching {filters}, found {len(found)}; "
+                                 f"the journal:\n{journal}")
+        return found
+
+    def clear_journal(self) -> int:
+        return self.store.journal_clear()
 
     def close(self) -> None:
         self.store.close()

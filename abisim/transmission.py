@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import os
-from typing import IO, Iterable, Iterator
+from typing import IO, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -106,18 +106,33 @@ def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16, first_line: int = 1,
     probe = head[: RECORD_LENGTH + 2]
     if b"\n" in probe or (b"\n" in head and len(head) <= RECORD_LENGTH + 2):
         sep = "\r\n" if b"\r\n" in probe else "\n"
-        first = io.BytesIO(head + (stream.readline() if not head.endswith(b"\n") else b""))
         number, offset = first_line - 1, first_offset
-        for source in (first, stream):
-            for raw in source:
+        pending = head.decode("latin-1")  # one byte, one character: offsets count either
+        new_line = _new_line
+        while True:
+            more = stream.read(chunk)
+            if more:
+                pending += more.decode("latin-1")
+                cut = pending.rfind("\n") + 1
+                if cut == 0:
+                    continue
+                texts, pending = pending[:cut].split("\n"), pending[cut:]
+                texts.pop()  # after the last newline: nothing
+            else:
+                texts = pending.split("\n")
+                last = texts.pop()
+            for text in texts:
                 number += 1
-                ended = raw.endswith(b"\n")
-                text = raw[:-1] if ended else raw
-                if text.endswith(b"\r"):
+                size = len(text) + 1
+                if text.endswith("\r"):
                     text = text[:-1]
-                yield Line(number, text.decode("latin-1"), offset), sep, ended
-                offset += len(raw)
-        return
+                yield new_line(number, text, offset), sep, True
+                offset += size
+            if not more:
+                if last:
+                    number += 1
+                    yield new_line(number, last[:-1] if last.endswith("\r") else last, offset), sep, False
+                return
     number, offset, pending = first_line - 1, first_offset, head
     while True:
         more = stream.read(chunk)
@@ -130,6 +145,24 @@ def _stream_lines(stream: IO[bytes], chunk: int = 1 << 16, first_line: int = 1,
         pending = pending[cut:]
         if not more:
             return
+
+
+def _fast_init(cls):
+    """A constructor that fills a frozen slotted attrs class's slots directly (no
+    validators or converters here): for the objects made once per record."""
+    setters = [cls.__dict__[a.name].__set__ for a in attrs.fields(cls)]
+    new = object.__new__
+
+    def make(*values):
+        obj = new(cls)
+        for set_value, value in zip(setters, values):
+            set_value(obj, value)
+        return obj
+
+    return make
+
+
+_new_line = _fast_init(Line)
 
 
 # ---------------------------------------------------------------- reading records
@@ -145,22 +178,38 @@ class ParsedRecord:
 
 
 _NO_ERRORS: tuple = ()
+_new_parsed = _fast_init(ParsedRecord)
+
+
+class _ClassesByPrefix(dict):
+    """Record class by the first two characters of a record, inside a block of one
+    application: one lookup per record. A class is made the first time its prefix is
+    seen, so a parse generates only the classes of the records it meets."""
+
+    def __init__(self, layouts: Mapping[str, Layout]) -> None:
+        super().__init__()
+        self.layouts = layouts
+
+    def __missing__(self, prefix: str):
+        layouts = self.layouts
+        layout = layouts.get(prefix)
+        if layout is None and len(prefix) == 2:
+            # A one-character id (A, B, Y, Z, K): any second character but, for K, a digit (K1-K8).
+            one = layouts.get(prefix[0])
+            if one is not None and " " <= prefix[1] <= "~" and (prefix[0] != "K" or prefix[1] == " "):
+                layout = one
+        cls = layout_class(layout) if layout is not None and len(prefix) == 2 else None
+        self[prefix] = cls
+        return cls
+
+    def get(self, prefix, default=None):
+        cls = self[prefix]
+        return default if cls is None else cls
 
 
 @functools.lru_cache(maxsize=None)
 def _classes_by_prefix(layouts: LayoutSet, application_id: str | None = None) -> dict:
-    """Record class by the first two characters of a record, inside a block of this
-    application: one lookup per record."""
-    out = {}
-    for rid, layout in layouts.within(application_id).items():
-        if len(rid) == 2:
-            out[rid] = layout_class(layout)
-        else:
-            # A one-character id (A, B, Y, Z, K): any second character but, for K, a digit (K1-K8).
-            for c in map(chr, range(0x20, 0x7F)):
-                if rid != "K" or c == " ":
-                    out.setdefault(rid + c, layout_class(layout))
-    return out
+    return _ClassesByPrefix(layouts.within(application_id))
 
 
 # A detail record of an application abisim does not simulate (ruling 13): read as it is,
@@ -171,15 +220,29 @@ _OPAQUE = layout_class(OPAQUE_LAYOUT)
 _OPAQUE._token = "OPAQUE"
 
 
+class _OpaqueClasses(dict):
+    """Inside a block abisim does not simulate: envelope records as usual, the rest opaque."""
+
+    def __init__(self, layouts: LayoutSet) -> None:
+        super().__init__()
+        self.envelope = _classes_by_prefix(layouts)
+
+    def __missing__(self, prefix: str):
+        if prefix[:1] in ("A", "B", "Y", "Z"):
+            cls = self.envelope[prefix]
+        else:
+            cls = _OPAQUE if len(prefix) == 2 and all(" " <= c <= "~" for c in prefix) else None
+        self[prefix] = cls
+        return cls
+
+    def get(self, prefix, default=None):
+        cls = self[prefix]
+        return default if cls is None else cls
+
+
 @functools.lru_cache(maxsize=None)
 def _opaque_classes(layouts: LayoutSet) -> dict:
-    """Inside a block abisim does not simulate: envelope records as usual, the rest opaque."""
-    out = {p: c for p, c in _classes_by_prefix(layouts).items() if p[0] in "ABYZ"}
-    printable = [chr(c) for c in range(0x20, 0x7F)]
-    for first in printable:
-        if first not in "ABYZ":
-            out.update({first + second: _OPAQUE for second in printable})
-    return out
+    return _OpaqueClasses(layouts)
 
 
 def _classes_at(line: str, layouts: LayoutSet) -> dict:
@@ -195,25 +258,35 @@ def _classes_at(line: str, layouts: LayoutSet) -> dict:
 def _read(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
           classes: dict | None = None):
     """One record's text -> (record or None, errors). The hot path of every parse:
-    ``classes`` is ``_classes_by_prefix(layouts)``, looked up once by the caller."""
+    ``classes`` is ``_classes_by_prefix(layouts)``, looked up once by the caller. A
+    record keeps its text and types its fields when first read."""
     if len(text) == RECORD_LENGTH:
-        cls = (classes or _classes_by_prefix(layouts)).get(text[:2])
+        cls = (classes if classes is not None else _classes_by_prefix(layouts))[text[:2]]
         if cls is not None:
-            layout = cls.layout
             try:
-                record = cls._parse_fast(text, n)
-            except (ValueError, NameError):
+                record = cls._lazy(text, n)
+            except ValueError:
                 record = None
             if record is not None:
                 if validate and cls is not _OPAQUE:
-                    errors = _validate.check_record(text, record, n)
+                    errors = _check_of(cls)(text, record, n)
                     if not errors:
                         return record, _NO_ERRORS
                     return _validate.current_reading(record, errors), errors
                 if text.isascii() and text.isprintable():
                     return record, _NO_ERRORS
-                return record, _validate.nonstandard(text, layout, n)
+                return record, _validate.nonstandard(text, cls.layout, n)
     return _read_slowly(text, n, layouts, is_last, lenient, validate, classes)
+
+
+_CHECKS: dict = {}  # record class -> its layout's compiled check
+
+
+def _check_of(cls):
+    check = _CHECKS.get(cls)
+    if check is None:
+        check = _CHECKS[cls] = _validate.compiled_check(cls.layout)
+    return check
 
 
 def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: bool, validate: bool,
@@ -239,7 +312,7 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
                             value=text[RECORD_LENGTH:],
                             message=f"DATA FOUND IN FILLER: {len(text) - RECORD_LENGTH} characters beyond column 80"))
         text = text[:RECORD_LENGTH]
-    cls = (classes or _classes_by_prefix(layouts)).get(text[:2])
+    cls = (classes if classes is not None else _classes_by_prefix(layouts))[text[:2]]
     layout = cls.layout if cls is not None else None
     if layout is None:
         rid = text[:2]
@@ -259,7 +332,7 @@ def _read_slowly(text: str, n: int, layouts: LayoutSet, is_last: bool, lenient: 
 def _read_record(line: Line, layouts: LayoutSet, *, is_last: bool, lenient: bool,
                  validate: bool, classes: dict | None = None) -> ParsedRecord:
     record, errors = _read(line.text, line.number, layouts, is_last, lenient, validate, classes)
-    return ParsedRecord(line, record, tuple(errors))
+    return _new_parsed(line, record, tuple(errors) if errors else _NO_ERRORS)
 
 
 def _block_application(text: str, layouts: LayoutSet) -> str | None:
@@ -341,9 +414,26 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
     add = builder.add
     last = len(lines)
     classes = _classes_by_prefix(ls)
+    checks = _CHECKS
     for n, line in enumerate(lines, start=1):
         if line[:1] in ("B", "Y"):
             classes = _classes_at(line, ls)
+        # The common case inline (a known record of 80 characters whose numbers and dates
+        # type); anything else through _read.
+        cls = classes[line[:2]] if len(line) == RECORD_LENGTH else None
+        if cls is not None:
+            try:
+                rec = cls._lazy(line, n)
+            except ValueError:
+                rec = None
+            if rec is not None:
+                if validate and cls is not _OPAQUE:
+                    errors = (checks.get(cls) or _check_of(cls))(line, rec, n)
+                    add(n, _validate.current_reading(rec, errors) if errors else rec, errors)
+                    continue
+                if line.isascii() and line.isprintable():
+                    add(n, rec, None)
+                    continue
         add(n, *_read(line, n, ls, n == last, lenient, validate, classes))
     return builder.finish(newline, final_newline)
 

@@ -264,6 +264,55 @@ def is_generated_control(text: str) -> bool:
 
 def check_record(text: str, record, line) -> list[RecordError]:
     """Every field rule of one 80-column record (``text`` already padded to 80)."""
+    return compiled_check(record.layout)(text, record, line)
+
+
+@lru_cache(maxsize=None)
+def compiled_check(layout: Layout):
+    """One check per layout, generated from its table: the character classes and the
+    mandatory fields (one regular expression), the code lists on the field's text, then
+    the record's own rule. A record it finds nothing wrong with costs one call and is not
+    typed (unless its rule reads it); anything it doubts goes to
+    :func:`_check_record_fully`, which says what and where. The generated code only ever
+    decides "nothing wrong": every rule lives once, in the functions it calls."""
+    mandatory = {f.name for f in _mandatory(layout)}
+    clean = re.compile("".join(
+        (f"(?! {{{f.length}}})" if f.name in mandatory else "") + _field_pattern(f) for f in layout.fields))
+    env = {"pattern": clean, "full": _check_record_fully, "problem": _code_problem,
+           "generated": is_generated_control, "rule": record_rule(layout),
+           "states": _ALL_STATES}
+    src = ["def check(text, record, line):",
+           "    if pattern.fullmatch(text) is None:",
+           "        return full(text, record, line)"]
+    if layout.record_id in GENERATED_CONTROL:
+        src += ["    if generated(text):", "        return full(text, record, line)"]
+    for i, f in enumerate(_coded(layout)):
+        a, b = f.start - 1, f.end
+        kind = f.value_kind
+        if kind == "int":
+            src.append(f"    v = text[{a}:{b}]")
+            src.append(f"    v = int(v) if v.isdigit() and v.isascii() else "
+                       f"(None if v == {' ' * f.length!r} else record.{f.name})")
+        elif kind in ("date", "date8"):
+            src.append(f"    v = record.{f.name}")
+        else:
+            src.append(f"    v = text[{a}:{b}].rstrip(' ') or None")
+        allowed = _SIMPLE_CODE_LISTS.get(f.codes)
+        if f.codes == "state":
+            test = "v not in states"
+        elif allowed is not None and f.codes not in ("importer_number", "state"):
+            env[f"codes{i}"] = allowed
+            test = f"v not in codes{i}"
+        else:
+            env[f"f{i}"] = f
+            test = f"problem(f{i}, v, record)"
+        src += [f"    if v is not None and {test}:", "        return full(text, record, line)"]
+    src.append("    return rule(record, record.layout, line, text, set()) if rule is not None else []")
+    exec(compile("\n".join(src), f"<check {layout.version} {layout.record_id}>", "exec"), env)
+    return env["check"]
+
+
+def _check_record_fully(text: str, record, line) -> list[RecordError]:
     layout = record.layout
     rid = layout.record_id
     out: list[RecordError] = []

@@ -1,14 +1,18 @@
-"""`abisim diff` on N importers against N bonds in SQLite: time and peak memory.
+"""`abisim diff` on N importers against N bonds in SQLite: time and peak memory, against
+a plain-Python floor measured in the same run.
 
-    .venv/bin/python benchmarks/diff.py [--importers N ...]
+    .venv/bin/python benchmarks/diff.py [--importers N ...] [--jobs 1 2]
 
 For each N (default 100,000 and 1,000,000): the database of benchmarks/ki.py, and a TP
 file of the same generated importers' 5106 (T1 T2 TD TE TF TL each; about one in ten
 inconsistent and one in ten differing by a USPS abbreviation, so that the run finds
-discrepancies and warnings too; `abisim generate importers`). Then
-`abisim diff FILE --db DB --json` runs in a fresh process, its output thrown away; the figure is wall time and the peak
-resident memory of that process. Targets: under 60 s and under 200 MB for 1,000,000, and
-memory flat from 100,000 to 1,000,000.
+discrepancies and warnings too; `abisim generate importers`). The floor: plain Python in a
+fresh process reading the same file line by line, slicing the compared columns of T1/T2 and
+reading the same importer and bond rows from SQLite, comparing the same fields. Then
+`abisim diff FILE --db DB --json --jobs J` runs in a fresh process, its output thrown
+away; figures are wall time and the peak resident memory of the process tree. Targets
+(issue 15): one process at most 2x the floor; under 30 s for 1,000,000 with --jobs 2;
+memory flat.
 """
 
 from __future__ import annotations
@@ -39,8 +43,8 @@ def write_tp(path: Path, n: int) -> None:
     if path.exists() and path.stat().st_size > 0:
         return
     out = path.parent / f"gen-tp-{n}"
-    write(out, n, seed=SEED, mix=Mix(inconsistent=0.1, abbreviated=0.1), as_of=dt.date.fromisoformat(AS_OF), per_file=n,
-          fixture=False)
+    write(out, n, seed=SEED, mix=Mix(inconsistent=0.1, abbreviated=0.1), as_of=dt.date.fromisoformat(AS_OF),
+          per_file=n, fixture=False)
     (out / "5106" / "importers-0001.abi").rename(path)
 
 
@@ -65,11 +69,46 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def run(tp: Path, db: Path) -> tuple[float, float, int]:
+FLOOR = r"""
+import sqlite3, sys
+tp, db = sys.argv[1], sys.argv[2]
+conn = sqlite3.connect(db)
+norm = lambda v: " ".join((v or "").upper().split())
+importer_sql = "SELECT name, mail_address_1, mail_address_2, mail_city, mail_state, mail_postal_code, status " \
+               "FROM importers WHERE importer_number = ?"
+bonds_sql = "SELECT b.bond_number, b.activity_code, b.termination_date, b.sufficient, p.role FROM bond_parties p " \
+            "JOIN bonds b ON b.bond_number = p.bond_number WHERE p.importer_number = ? AND b.bond_type = '8'"
+found = 0
+t1 = None
+def check(t1, t2):
+    global found
+    number = t1[3:15].rstrip()
+    row = conn.execute(importer_sql, (number,)).fetchone()
+    bonds = conn.execute(bonds_sql, (number,)).fetchall()
+    if row is None or not bonds:
+        found += 1
+        return
+    pairs = ((t1[15:47], row[0]), (t1[47:79], row[1]), (t2[14:46], row[2]), (t2[46:67], row[3]),
+             (t2[67:69], row[4]), (t2[69:78], row[5]))
+    found += any(norm(a) != norm(b) for a, b in pairs)
+with open(tp, encoding="latin-1") as f:
+    for line in f:
+        if line.startswith("T1"):
+            t1 = line
+        elif line.startswith("T2") and t1 is not None:
+            check(t1, line)
+            t1 = None
+print(found)
+"""
+
+
+def run(tp: Path, db: Path, jobs: int = 1, floor: bool = False) -> tuple[float, float, int]:
     """Wall time, peak resident memory of the whole process tree (MB), exit code."""
     t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-m", "abisim.cli", "diff", str(tp), "--db", str(db), "--as-of", AS_OF,
-                          "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, "-c", FLOOR, str(tp), str(db)] if floor else \
+        [sys.executable, "-m", "abisim.cli", "diff", str(tp), "--db", str(db), "--as-of", AS_OF, "--json",
+         "--jobs", str(jobs)]
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while p.poll() is None:
         peak = max(peak, _rss_kb(p.pid) + sum(_rss_kb(c) for c in _children(p.pid)))
@@ -80,6 +119,7 @@ def run(tp: Path, db: Path) -> tuple[float, float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--importers", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args()
     out = Path("benchmarks/out")
     out.mkdir(parents=True, exist_ok=True)
@@ -92,9 +132,18 @@ def main() -> None:
     for n in sorted(args.importers):
         tp = out / f"gen-diff-{n}.abi"
         write_tp(tp, n)
-        elapsed, rss_mb, rc = run(tp, db)
-        print(f"{n:>9,} importers ({tp.stat().st_size / 1e6:.0f} MB TP file) against {biggest:,} bonds: "
-              f"{elapsed:.1f} s, {n / elapsed:,.0f} importers/s, peak memory {rss_mb:.0f} MB, exit {rc}")
+        floor_s, floor_mb, _ = run(tp, db, floor=True)
+        print(f"{n:>9,} importers ({tp.stat().st_size / 1e6:.0f} MB TP file) against {biggest:,} bonds")
+        print(f"    floor, plain Python: {floor_s:.1f} s, peak memory {floor_mb:.0f} MB")
+        for jobs in args.jobs:
+            elapsed, rss_mb, rc = run(tp, db, jobs)
+            print(f"    abisim diff --jobs {jobs}: {elapsed:.1f} s, {n / elapsed:,.0f} importers/s, "
+                  f"peak memory {rss_mb:.0f} MB, exit {rc}")
+            if jobs == 1:
+                ratio = elapsed / floor_s
+                print(f"RATIO diff --jobs 1 / floor = {ratio:.2f}  (target <= 2: {'met' if ratio <= 2 else 'NOT met'})")
+            if n >= 1_000_000 and jobs == 2:
+                print(f"TARGET diff --jobs 2 of 1,000,000 importers under 30 s: {'met' if elapsed < 30 else 'NOT met'}")
 
 
 if __name__ == "__main__":

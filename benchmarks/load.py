@@ -1,12 +1,17 @@
 """Load: bond queries over HTTP keep-alive, and over raw TCP, from a load generator on the
-same machine, against `abisim serve` on the 1,000,000-importer database.
+same machine, against `abisim serve` on the N-importer database (default 1,000,000).
 
     .venv/bin/python benchmarks/load.py [--seconds 15] [--connections 16] [--importers N]
 
 HTTP: wrk (Debian package `wrk`) when installed, else an asyncio/httpx generator; each
 request is a whole KI transmission (one importer number) posted to /v1/transmissions.
 TCP: asyncio clients writing KI transmissions and reading the answers on kept-open
-connections. Targets: HTTP >= 3,000 requests/s with p99 < 10 ms; TCP >= 2x HTTP.
+connections. In the same run: the in-process rate (``Simulator.submit``) on the same
+database; the floor, a bare uvicorn + Starlette app returning the same answer bytes (what
+the client and the transport can do at all on this machine); and `abisim serve --workers
+2`. The server's CPU time per request is read from /proc (all its processes). Targets
+(issue 15): HTTP >= 0.7 and TCP >= 0.9 of the in-process rate with one worker; two workers
+>= 1.3x one; p99 < 5 ms at 16 connections.
 """
 
 from __future__ import annotations
@@ -43,17 +48,93 @@ def ki(n: int) -> bytes:
     return abisim.render(envelope("KI", [k], "XJ5"))
 
 
-def start_server(db: Path, port: int, tcp_port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "abisim.cli", "serve", "--db", str(db), "--port", str(port),
-                             "--tcp-port", str(tcp_port), "--as-of", "2026-11-25", "--admin-token", "bench"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+def start_server(db: Path, port: int, tcp_port: int, workers: int = 1) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "abisim.cli", "serve", "--db", str(db), "--port", str(port),
+           "--tcp-port", str(tcp_port), "--as-of", "2026-11-25", "--admin-token", "bench"]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+    return wait_for(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port)
+
+
+def wait_for(proc: subprocess.Popen, port: int, path: str = "/healthz") -> subprocess.Popen:
+    for _ in range(400):
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
         try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1)
             return proc
         except httpx.HTTPError:
             time.sleep(0.05)
     raise RuntimeError("server did not start")
+
+
+BARE_APP = r"""
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+answer = open(sys.argv[2], "rb").read()
+async def transmissions(request):
+    await request.body()
+    return Response(answer, media_type="text/plain")
+async def healthz(request):
+    return Response(b"ok")
+app = Starlette(routes=[Route("/v1/transmissions", transmissions, methods=["POST"]), Route("/healthz", healthz)])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False, lifespan="off")
+"""
+
+
+def start_bare(port: int, answer: bytes) -> subprocess.Popen:
+    path = Path(tempfile.mkdtemp()) / "answer.abi"
+    path.write_bytes(answer)
+    return wait_for(subprocess.Popen([sys.executable, "-c", BARE_APP, str(port), str(path)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children, in seconds."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def in_process(db: Path, n_importers: int, count: int) -> float:
+    """Answers/s of ``Simulator.submit`` on the same database, in this process."""
+    from abisim.clock import fixed
+    from abisim.simulator import Simulator
+    from abisim.store import Store
+    import datetime as _dt
+
+    sim = Simulator(Store(db), fixed(_dt.date(2026, 11, 25)))
+    rnd = random.Random(3)
+    bodies = [ki(rnd.randrange(n_importers)) for _ in range(count)]
+    for b in bodies[:200]:
+        sim.submit(b)
+    t0 = time.perf_counter()
+    for b in bodies:
+        sim.submit(b)
+    rate = count / (time.perf_counter() - t0)
+    sim.store.close()
+    return rate
 
 
 def run_wrk(url: str, seconds: int, connections: int, body: bytes) -> dict:
@@ -128,35 +209,78 @@ async def run_tcp(port: int, seconds: int, connections: int, n_importers: int) -
             "p99": latencies[int(len(latencies) * 0.99)] * 1000, "errors": []}
 
 
+def http_load(url: str, seconds: int, connections: int, n_importers: int) -> dict:
+    if shutil.which("wrk"):
+        return run_wrk(url, seconds, connections, ki(12345))
+    return asyncio.run(run_httpx(url, seconds, connections, n_importers))
+
+
+def measure(db: Path, args, workers: int, tcp: bool) -> dict:
+    port, tcp_port = free_port(), free_port()
+    proc = start_server(db, port, tcp_port, workers)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):  # warm up
+            httpx.post(url + "/v1/transmissions", content=ki(7), headers={"Authorization": f"Bearer {TOKEN}"})
+        cpu0 = cpu_seconds(proc.pid)
+        http = http_load(url, args.seconds, args.connections, args.importers)
+        http["cpu_us"] = (cpu_seconds(proc.pid) - cpu0) / max(1.0, http["rate"] * args.seconds) * 1e6
+        tcp_result = asyncio.run(run_tcp(tcp_port, args.seconds, args.connections, args.importers)) if tcp else None
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return {"http": http, "tcp": tcp_result}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--importers", type=int, default=1_000_000)
+    ap.add_argument("--workers", type=int, default=2, help="the multi-process run (1: none)")
     args = ap.parse_args()
     db = Path(f"benchmarks/out/gen-{args.importers}.sqlite3")
     build(db, args.importers).close()
-    port, tcp_port = free_port(), free_port()
-    proc = start_server(db, port, tcp_port)
-    url = f"http://127.0.0.1:{port}"
+    inproc = in_process(db, args.importers, 3000)
+    from abisim.clock import fixed
+    from abisim.simulator import Simulator
+    from abisim.store import Store
+
+    answer = Simulator(Store(db), fixed(dt.date(2026, 11, 25))).submit(ki(12345))  # the same answer bytes
+    bare_port = free_port()
+    bare = start_bare(bare_port, answer)
     try:
-        for _ in range(200):  # warm up
-            httpx.post(url + "/v1/transmissions", content=ki(7), headers={"Authorization": f"Bearer {TOKEN}"})
-        if shutil.which("wrk"):
-            http = run_wrk(url, args.seconds, args.connections, ki(12345))
-        else:
-            http = asyncio.run(run_httpx(url, args.seconds, args.connections, args.importers))
-        tcp = asyncio.run(run_tcp(tcp_port, args.seconds, args.connections, args.importers))
+        floor = http_load(f"http://127.0.0.1:{bare_port}", args.seconds, args.connections, args.importers)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        bare.terminate()
+        bare.wait(timeout=10)
+    one = measure(db, args, 1, tcp=True)
+    many = measure(db, args, args.workers, tcp=False) if args.workers > 1 else None
+    http, tcp = one["http"], one["tcp"]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"machine: {platform.node()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"date: {dt.date.today().isoformat()}; {args.connections} connections, {args.seconds} s each")
-    print(f"HTTP ({http['tool']}): {http['rate']:,.0f} requests/s, p50 {http['p50']:.2f} ms, p99 {http['p99']:.2f} ms"
+    print(f"date: {dt.date.today().isoformat()}; {args.connections} connections, {args.seconds} s each; "
+          f"{args.importers:,} importers")
+    print(f"in-process (Simulator.submit): {inproc:,.0f} answers/s")
+    print(f"floor, bare uvicorn + Starlette, same bytes ({floor['tool']}): {floor['rate']:,.0f} requests/s, "
+          f"p99 {floor['p99']:.2f} ms (the client's own ceiling)")
+    print(f"HTTP, 1 worker ({http['tool']}): {http['rate']:,.0f} requests/s, p50 {http['p50']:.2f} ms, "
+          f"p99 {http['p99']:.2f} ms, server CPU {http['cpu_us']:.0f} us/request"
           + (f"  {'; '.join(http['errors'])}" if http["errors"] else ""))
-    print(f"TCP  ({tcp['tool']}): {tcp['rate']:,.0f} transmissions/s, p50 {tcp['p50']:.2f} ms, "
-          f"p99 {tcp['p99']:.2f} ms; TCP/HTTP = {tcp['rate'] / http['rate']:.2f}")
+    print(f"TCP, 1 worker ({tcp['tool']}): {tcp['rate']:,.0f} transmissions/s, p50 {tcp['p50']:.2f} ms, "
+          f"p99 {tcp['p99']:.2f} ms")
+    ratio_http, ratio_tcp = http["rate"] / inproc, tcp["rate"] / inproc
+    print(f"RATIO HTTP 1 worker / in-process = {ratio_http:.2f}  (target >= 0.7: {'met' if ratio_http >= 0.7 else 'NOT met'})")
+    print(f"RATIO TCP 1 worker / in-process = {ratio_tcp:.2f}  (target >= 0.9: {'met' if ratio_tcp >= 0.9 else 'NOT met'})")
+    print(f"TARGET HTTP p99 < 5 ms at {args.connections} connections: {http['p99']:.2f} ms, "
+          f"{'met' if http['p99'] < 5 else 'NOT met'}")
+    if many is not None:
+        m = many["http"]
+        print(f"HTTP, {args.workers} workers ({m['tool']}): {m['rate']:,.0f} requests/s, p50 {m['p50']:.2f} ms, "
+              f"p99 {m['p99']:.2f} ms, server CPU {m['cpu_us']:.0f} us/request")
+        scale = m["rate"] / http["rate"]
+        print(f"RATIO HTTP {args.workers} workers / 1 worker = {scale:.2f}  "
+              f"(target >= 1.3: {'met' if scale >= 1.3 else 'NOT met'})")
 
 
 if __name__ == "__main__":

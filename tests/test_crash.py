@@ -91,7 +91,7 @@ def test_every_answered_write_survives_sigkill(tmp_path):
         store = Store(db)
         on_file = {r[0] for r in store.conn.execute("SELECT importer_number FROM importers WHERE importer_number LIKE '77-%'")}
         assert set(acknowledged) <= on_file
-        answered = store.conn.execute("SELECT COUNT(*) FROM journal WHERE direction = 'out' AND body LIKE '%E1AIK32%'").fetchone()[0]
+        answered = store.conn.execute("SELECT COUNT(*) FROM journal WHERE answer LIKE '%E1AIK32%'").fetchone()[0]
         assert answered >= len(acknowledged)
         # and the server works after the crash
         r = httpx.post(f"http://127.0.0.1:{port}/v1/transmissions", content=new_importer(999_999),

@@ -62,6 +62,8 @@ def test_reset_empties_every_table(store):
 
 def test_schema_is_versioned_and_migration_is_idempotent(tmp_path):
     path = tmp_path / "v.sqlite3"
+    from abisim.store import SCHEMA_VERSION
+
     first = Store(path)
     assert first.schema_version() == SCHEMA_VERSION
     first.close()

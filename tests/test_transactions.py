@@ -16,7 +16,7 @@ def counts(store):
             for t in ("importers", "journal", "counters", "bonds", "bond_parties")}
 
 
-@pytest.mark.parametrize("label", ["before-journal-out"])
+@pytest.mark.parametrize("label", ["before-journal"])
 def test_a_fault_after_the_rules_ran_leaves_nothing(sim, store, label):
     before = counts(store)
 

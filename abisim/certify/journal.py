@@ -52,6 +52,8 @@ def exchanges(store, *, after: int = 0, filer: str | None = None) -> list[Exchan
 
 
 def last_id(store) -> int:
+    if hasattr(store, "flush_journal"):
+        store.flush_journal()  # rows still waiting for their batch count too
     rows = store.conn.execute("SELECT MAX(id) FROM journal").fetchone()
     return rows[0] or 0
 

@@ -75,6 +75,8 @@ def register(main: click.Group) -> None:
                         report_error(e, path, text_of)
                         if e.is_fatal:
                             status = EXIT_INPUT
+            except BrokenPipeError:
+                raise  # the reader went away: abisim.cli exits quietly
             except OSError as exc:
                 click.echo(f"{path}: {exc.strerror or exc}", err=True)
                 status = EXIT_INPUT

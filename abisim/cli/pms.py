@@ -102,7 +102,7 @@ def _submit(db, as_of, filer, importers, five106s=None, **request):
     for start in range(0, len(importers), MAX_PER_XP_BLOCK):
         p1s = p1_records(importers[start:start + MAX_PER_XP_BLOCK], layouts=sim.layouts, **request)
         p1s = [r for p1 in p1s for r in (p1, *(five106s or {}).get(p1.importer_number, ()))]
-        answer = parse(sim.submit(filer_transmission(sim, filer, "XP", p1s)))
+        answer = parse(sim.submit(filer_transmission(sim, filer, "XP", p1s), channel="cli"))
         details = [r for b in answer.blocks for r in b.details]
         if any(r.record_id == "X1" for r in details):
             click.echo("CBP rejected the batch: " + "; ".join(

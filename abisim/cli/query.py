@@ -30,7 +30,7 @@ def register(main: click.Group) -> None:
         status = 0
         for k in k_records(importers, address, sim.layouts):
             data = filer_transmission(sim, filer, "KI", [k], password=password)
-            answer = sim.submit(data)
+            answer = sim.submit(data, channel="cli")
             if raw:
                 click.echo(answer.decode("latin-1"), nl=False)
                 continue

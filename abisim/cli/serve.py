@@ -3,9 +3,12 @@ harnesses in any language."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from abisim.cli.common import as_of_option, db_option
+from abisim.journal import DEFAULT_MAX_BODY, DEFAULT_MAX_ROWS
 
 
 def register(main: click.Group) -> None:
@@ -25,19 +28,37 @@ def register(main: click.Group) -> None:
                   help="Also deliver CBP's e-mail answers to this SMTP server (e.g. a mail catcher).")
     @click.option("--sample", is_flag=True, help="Start from the sample database (resets it).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
+    @click.option("--log-level", default="info", show_default=True,
+                  type=click.Choice(["debug", "info", "warning", "error"]),
+                  help="info: an access line per exchange (channel, filer, application, status, ms).")
+    @click.option("--journal", "journal_bodies", default="keep", show_default=True,
+                  type=click.Choice(["keep", "errors", "none"]),
+                  help="Which exchanges keep their bodies in the journal (every exchange keeps a row).")
+    @click.option("--journal-max-rows", default=DEFAULT_MAX_ROWS, show_default=True, type=click.IntRange(1),
+                  help="The journal keeps this many exchanges; the oldest go first.")
+    @click.option("--journal-max-body", default=DEFAULT_MAX_BODY, show_default=True, type=click.IntRange(0),
+                  help="Each body kept is cut at this many bytes.")
+    @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                  help="Processes answering on the same ports, one database (SO_REUSEPORT).")
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, smtp_port, smtp_require_auth, mail_relay, sample,
-              lenient, as_of):
+              lenient, log_level, journal_bodies, journal_max_rows, journal_max_body, workers, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
-        --smtp-port CBP's PMS mailboxes (docs/pms.md)."""
+        --smtp-port CBP's PMS mailboxes (docs/pms.md). Port 0 asks for a free port; the
+        ports listened on are printed."""
+        import logging
+
         from abisim import fixtures
         from abisim import sample as sample_data
         from abisim.clock import Clock
+        from abisim.journal import JournalPolicy
         from abisim.server import Server
         from abisim.simulator import Simulator
         from abisim.store import Store, default_path
 
-        sim = Simulator(Store(db or default_path()), Clock(as_of), lenient=lenient)
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        policy = JournalPolicy(journal_bodies, journal_max_rows, journal_max_body)
+        sim = Simulator(Store(db or default_path()), Clock(as_of), lenient=lenient, journal=policy)
         if sample:
             sim.store.reset()
             fixtures.load(sim.store, sample_data.fixture(sim.as_of))
@@ -50,8 +71,14 @@ def register(main: click.Group) -> None:
                 parse_relay(mail_relay)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--mail-relay")
+        if workers > 1:
+            _serve_workers(sim, workers, dict(host=host, port=port, tcp_port=tcp_port, admin_token=admin_token,
+                                              max_body=max_body, log_level=log_level),
+                           dict(smtp_port=smtp_port, smtp_require_auth=smtp_require_auth, mail_relay=mail_relay),
+                           lenient, as_of, policy)
+            return
         server = Server(sim, host=host, port=port, tcp_port=tcp_port, admin_token=admin_token, max_body=max_body,
-                        log_level="info", smtp_port=smtp_port, smtp_require_auth=smtp_require_auth,
+                        log_level=log_level, smtp_port=smtp_port, smtp_require_auth=smtp_require_auth,
                         mail_relay=mail_relay)
         click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}")
 
@@ -63,4 +90,30 @@ def register(main: click.Group) -> None:
                 click.echo(f"abisim: e-mail answers also delivered to {mail_relay}")
             if admin_token is None:
                 click.echo(f"abisim: admin token {s.admin_token}")
+            sys.stdout.flush()
         server.run(announce)
+
+
+def _serve_workers(sim, workers: int, server_kw: dict, mail_kw: dict, lenient: bool, as_of, policy) -> None:
+    import secrets
+
+    from abisim.workers import serve_workers
+
+    given = server_kw["admin_token"]
+    server_kw["admin_token"] = given or secrets.token_urlsafe(24)  # one token for every worker
+    host = server_kw["host"]
+
+    def ready(kw: dict) -> None:
+        click.echo(f"abisim: database {sim.store.path}, as of {sim.as_of.isoformat()}, {workers} workers")
+        click.echo(f"abisim: HTTP on http://{host}:{kw['port']}"
+                   + (f", TCP on {host}:{kw['tcp_port']}" if kw["tcp_port"] is not None else "")
+                   + (f", SMTP on {host}:{kw['smtp_port']}" if kw["smtp_port"] is not None else ""))
+        if kw["mail_relay"]:
+            click.echo(f"abisim: e-mail answers also delivered to {kw['mail_relay']}")
+        if given is None:
+            click.echo(f"abisim: admin token {kw['admin_token']}")
+
+    path = sim.store.path
+    sim.store.close()
+    serve_workers(workers, db=path, server_kw=server_kw, first_only=mail_kw, lenient=lenient, as_of=as_of,
+                  on_ready=ready, journal=policy)

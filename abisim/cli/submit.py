@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from abisim.cli.common import EXIT_INPUT, EXIT_OK, as_of_option, db_option, dumps, open_simulator
+from abisim.cli.common import EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, db_option, dumps, open_simulator
 
 
 def register(main: click.Group) -> None:
@@ -18,11 +18,14 @@ def register(main: click.Group) -> None:
     @click.option("--layouts", "layouts", default=None, metavar="NAME[,NAME]",
                   help="Read and answer under these layout versions (e.g. ki-2010).")
     @click.option("--lenient", is_flag=True, help="Pad a short last record (a warning) instead of X42.")
-    def submit(file, db, as_of, as_json, layouts, lenient):
+    @click.option("--fail-on-refusal", is_flag=True,
+                  help="Exit 1 when the batch was accepted but an application refused a record.")
+    def submit(file, db, as_of, as_json, layouts, lenient, fail_on_refusal):
         """Answer a transmission as CBP would and print the answer transmission.
 
-        Exit 0 when the batch was accepted (its applications may still refuse some of
-        their records), 2 when CBP rejected the whole batch or the file cannot be read.
+        Exit 0 when the batch was accepted, even when its applications refused some of
+        their records (a refused 5106, eBond or activation) - unless --fail-on-refusal,
+        then 1; exit 2 when CBP rejected the whole batch or the file cannot be read.
         """
         from abisim.cli.parse import record_json
         from abisim.transmission import parse
@@ -41,11 +44,20 @@ def register(main: click.Group) -> None:
                 sim.layouts = layout_set(layouts)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--layouts")
-        answer = sim.submit(data)
+        answer = sim.submit(data, channel="cli")
         if as_json:
             for record in parse(answer, layouts=sim.layouts).records():
                 click.echo(dumps(record_json(record, "answer")))
         else:
             click.echo(answer.decode("latin-1"), nl=False)
         rejected = b"\nX1RF999" in answer
-        sys.exit(EXIT_INPUT if rejected else EXIT_OK)
+        if rejected:
+            sys.exit(EXIT_INPUT)
+        if fail_on_refusal:
+            from abisim.testing import Answer
+
+            refusals = Answer(answer).refusals
+            if refusals:
+                click.echo(f"{file}: refused: {' '.join(refusals)}", err=True)
+                sys.exit(EXIT_FINDING)
+        sys.exit(EXIT_OK)

@@ -102,12 +102,22 @@ class Layout:
 
     @property
     def value_fields_names(self) -> frozenset[str]:
-        return frozenset(f.name for f in self.value_fields)
+        return _value_fields_names(self)
 
     @property
     def value_fields(self) -> tuple[Field, ...]:
         """Fields that carry a value on the record class (no fillers, no id)."""
-        return tuple(f for f in self.fields if f.value_kind not in ("filler", "id"))
+        return _value_fields(self)
+
+
+@functools.lru_cache(maxsize=None)
+def _value_fields(layout: Layout) -> tuple[Field, ...]:
+    return tuple(f for f in layout.fields if f.value_kind not in ("filler", "id"))
+
+
+@functools.lru_cache(maxsize=None)
+def _value_fields_names(layout: Layout) -> frozenset[str]:
+    return frozenset(f.name for f in _value_fields(layout))
 
 
 @functools.lru_cache(maxsize=None)
@@ -177,7 +187,18 @@ def layout_set(chosen: Iterable[str] | str | None = None) -> LayoutSet:
     """The default versions, with any chosen version replacing its family's default."""
     if isinstance(chosen, str):
         chosen = [c for c in chosen.replace("+", ",").split(",") if c]
-    chosen = list(chosen or ())
+    chosen = tuple(chosen or ())
+    known = _CHOSEN.get(chosen)
+    if known is not None:  # the hot path: no module look-ups
+        return known
+    _CHOSEN[chosen] = _layout_set(chosen)
+    return _CHOSEN[chosen]
+
+
+_CHOSEN: dict[tuple[str, ...], LayoutSet] = {}
+
+
+def _layout_set(chosen: tuple[str, ...]) -> LayoutSet:
     by_family = {_load(v).FAMILY: v for v in DEFAULT_VERSIONS}
     for v in chosen:
         if v not in _VERSION_MODULES:

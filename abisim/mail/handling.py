@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import time
 from email import policy
 from typing import Callable
 
@@ -48,6 +49,7 @@ class MailDesk:
 
     def receive(self, data: bytes, envelope_from: str | None, rcpt_tos) -> Received:
         """One message as the listener accepted it (SMTP AUTH, if any, already checked)."""
+        started = time.perf_counter()
         msg = email.message_from_bytes(data, policy=policy.default)
         rcpts = [normal(r) for r in rcpt_tos]
         request = read(msg, envelope_from)
@@ -68,6 +70,11 @@ class MailDesk:
                     to=request.sender, subject=request.subject, request_id=request.message_id,
                     message_id=self._message_id(), when=_now()), filer, QUESTIONS_FROM))
             # mail only to Account Managers: the copy is recorded, nothing is answered
+            first = outbox.message(store, answers[0]) if answers else None
+            self.sim.journal.record(  # the e-mail channel's exchange, in the same transaction
+                channel="email", request=data, answer=first["raw"].encode("utf-8") if first is not None else None,
+                ms=(time.perf_counter() - started) * 1000, as_of=self.sim.as_of, changed_data=True,
+                filer_code=filer["filer_code"] if filer is not None else None)
         if answers and self.on_answer is not None:
             self.on_answer()
         return Received(inbound, tuple(answers))

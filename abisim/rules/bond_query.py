@@ -32,10 +32,11 @@ def bond_visible(bond, as_of: dt.date) -> bool:
     return end >= horizon
 
 
-def visible_bonds(store: Store, importer_number: str, as_of: dt.date) -> list:
-    """One row per continuous bond naming the number (its best role), in effective-date order."""
+def visible_bonds(store: Store, importer_number: str, as_of: dt.date, rows=None) -> list:
+    """One row per continuous bond naming the number (its best role), in effective-date order.
+    ``rows``: the importer's bond rows when already read (:meth:`Store.importer_and_bonds`)."""
     seen, out = set(), []
-    for row in store.bonds_of(importer_number):
+    for row in store.bonds_of(importer_number) if rows is None else rows:
         if row["bond_number"] in seen or not bond_visible(row, as_of):
             continue
         seen.add(row["bond_number"])
@@ -57,13 +58,13 @@ def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
     k1 = ls["K1"]
     no_bond = 0 if _zero_filled(ls) else None
     number = importer_number or ""
-    importer = store.importer(number) if importer_number_format(number) else None
+    importer, switch, rows = store.importer_and_bonds(number) if importer_number_format(number) else (None, 0, 0)
     if importer is None:
         return [make(k1, importer_number=importer_number, result_code=RESULT_NOT_ON_FILE, bond_amount=no_bond)]
     name = _cut(importer["name"], 32)
     status = importer["status"]
     out: list[Record] = []
-    bonds = visible_bonds(store, number, as_of) if status == "active" else []
+    bonds = visible_bonds(store, number, as_of, rows) if status == "active" else []
     if status == "voided":
         out.append(make(k1, importer_number=number, result_code=RESULT_VOIDED, importer_name=name,
                         bond_amount=no_bond))
@@ -74,7 +75,6 @@ def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
         out.append(make(k1, importer_number=number, result_code=RESULT_NO_BOND, importer_name=name,
                         bond_amount=no_bond))
     else:
-        switch = store.pms_switch(number) is not None
         for bond in bonds:
             out.extend(_bond_records(ls, importer, bond, switch, as_of, notes))
     out.extend(_address_records(ls, importer, address_request == "1"))
@@ -93,8 +93,7 @@ def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
         pms_status="Y" if switch else "N",
         sufficiency="Y" if bond["sufficient"] else "N",
     )
-    names = {f.name for f in k2.value_fields}
-    if "bond_amount_10" in names:  # the 2015 K2: bond user status and the 10-digit amount
+    if "bond_amount_10" in k2.value_fields_names:  # the 2015 K2: bond user status and the 10-digit amount
         if bond["role"] == "user":
             ended = date_of(bond["user_delete_date"])
             k2_values["user_status"] = "T" if ended is not None and ended <= as_of else "A"
@@ -122,7 +121,7 @@ def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
 def _address_records(ls: LayoutSet, importer, physical: bool) -> list[Record]:
     out = []
     k4_extra = {}
-    if "importer_name" in {f.name for f in ls["K4"].value_fields}:  # pre-v7 layout
+    if "importer_name" in ls["K4"].value_fields_names:  # pre-v7 layout
         k4_extra = dict(importer_name=_cut(importer["name"], 32), importer_number=importer["importer_number"])
     if importer["mail_address_1"] or importer["mail_city"]:
         out.append(make(ls["K3"], address_1=_cut(importer["mail_address_1"], 32),
