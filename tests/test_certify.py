@@ -341,3 +341,30 @@ def test_a_journal_that_blanks_passwords_judges_the_same(name):
     assert all(e.sent[8:14] == "      " for e in blanked)
     result = evaluate(plan, blanked)
     assert result.passed, text(result)
+
+
+def test_a_forced_reject_over_a_running_server_comes_from_its_fault_injection(abisim_server):
+    import queue
+
+    plan = load("ki")
+    turns: queue.Queue = queue.Queue()
+
+    def send_all():
+        answers = {}
+        for step in plan.steps:
+            turns.get(timeout=60)  # the runner has seen the previous step (and armed any fault)
+            answers[step.id] = httpx.post(abisim_server.url + "/v1/transmissions", headers=abisim_server.headers(),
+                                          content=SCRIPTS["ki"][step.id](answers)).content
+
+    thread = threading.Thread(target=send_all)
+
+    def ready():
+        thread.start()
+        turns.put(True)
+
+    result = run_remote(plan, abisim_server.url, abisim_server.admin_token, timeout=120, poll=0.02,
+                        on_ready=ready, progress=lambda step: turns.put(True))
+    thread.join()
+    assert result.passed, text(result)
+    forced = result.steps[[s.step.id for s in result.steps].index("ki-batch-reject")].exchange
+    assert forced.forced and "X13" in forced.forced and "X1RF999" in forced.answer
