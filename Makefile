@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench fuzz clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 	  $(BIN)/python benchmarks/load.py --importers $(BENCH_IMPORTERS) --seconds $(BENCH_SECONDS) \
 	) 2>&1 | tee benchmarks/out/bench.txt
 	@echo "== ratios and targets"; grep -E "^(RATIO|TARGET)" benchmarks/out/bench.txt
+
+# 1,000,000 mutated transmissions through submit (docs/benchmarks.md); takes a while.
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py --inputs 1000000
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

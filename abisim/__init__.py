@@ -8,6 +8,9 @@ __version__ = "0.1.0"
 
 from abisim.errors import RecordError  # noqa: E402
 from abisim.records import Record, make, render_record  # noqa: E402
+# The function, bound here once: were it loaded lazily, importing the module abisim.compare
+# would replace it on the package, and the second abisim.compare(...) would call a module.
+from abisim.compare import compare  # noqa: E402
 from abisim.transmission import (  # noqa: E402
     Batch,
     Block,
@@ -23,7 +26,6 @@ _LAZY = {
     "Simulator": ("abisim.simulator", "Simulator"),
     "Store": ("abisim.store", "Store"),
     "Clock": ("abisim.clock", "Clock"),
-    "compare": ("abisim.compare", "compare"),
     "eligible_for_pms": ("abisim.rules.pms", "eligible_for_pms"),
 }
 

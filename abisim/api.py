@@ -78,9 +78,15 @@ def route(method: str, path: str, *, auth: str, summary: str, body=None, query=N
     return register
 
 
-@attrs.define
+@attrs.frozen
 class Limits:
-    max_body: int = 1 << 20  # bytes of a request body: about 13,000 records
+    """What one HTTP client may cost the server (docs/http.md, "Limits and timeouts")."""
+
+    max_body: int = 1 << 20  # bytes of a request body: about 13,000 records (else 413)
+    max_header: int = 16 * 1024  # bytes of the request line and headers (else 431)
+    keep_alive_timeout: float = 5.0  # seconds an idle kept-alive connection stays open
+    request_timeout: float = 15.0  # seconds to send a whole request, headers and body (else 408)
+    max_connections: int = 256  # connections at once; more are answered 503 and closed
 
 
 @attrs.define

@@ -138,7 +138,13 @@ RECORD_FIDELITY_CODES = {
     "W33": "AMOUNT OVER 9 DIGITS: K1 HOLDS 999999999",
 }
 
-CATALOGUE = {**X_CODES, **R_CODES, **ENVELOPE_WARNINGS, **EBOND_CODES, **PMS_CODES, **RECORD_FIDELITY_CODES}
+# The raw TCP listener, simulator-only: a limit of the server, not a CBP rule.
+SERVER_CODES = {
+    "S01": "TRANSMISSION OVER THE SIZE LIMIT",
+}
+
+CATALOGUE = {**X_CODES, **R_CODES, **ENVELOPE_WARNINGS, **EBOND_CODES, **PMS_CODES, **RECORD_FIDELITY_CODES,
+             **SERVER_CODES}
 
 
 def narrative(code: str, element: str = "") -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from abisim.records import carried_date
 from abisim.store import IMPORTER_COLUMNS, Store
 from abisim.validate import importer_number_format
 
@@ -30,9 +31,20 @@ def _date(value, path: str) -> str | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        date = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise FixtureError(path, f"not a date (YYYY-MM-DD): {value!r}")
+    try:
+        return carried_date(date).isoformat()
+    except ValueError as exc:
+        raise FixtureError(path, str(exc))
+
+
+def _entries(doc: dict, key: str) -> list:
+    entries = doc.get(key, [])
+    if not isinstance(entries, list):
+        raise FixtureError(key, "not a list")
+    return entries
 
 
 def _str(value, path: str, *, required: bool = False, max_length: int | None = None,
@@ -102,7 +114,7 @@ def check(doc: Any) -> dict:
         raise FixtureError("format", f"expected {FORMAT!r}")
     rows: dict[str, list] = {k: [] for k in ("filers", "sureties", "importers", "bonds", "parties", "poas",
                                              "switches")}
-    for i, f in enumerate(doc.get("filers", [])):
+    for i, f in enumerate(_entries(doc, "filers")):
         p = f"filers[{i}]"
         _known_keys(f, p, ("filer_code", "name", "sites", "password", "ace_portal_account", "applications",
                            "token", "sends_for", "prepares_at", "email"))
@@ -130,7 +142,7 @@ def check(doc: Any) -> dict:
         if f["email"] and f["email"].lower() in seen:
             raise FixtureError(f"filers[{i}].email", f"{f['email']} is the address of an earlier filer too")
         seen.add((f["email"] or "").lower())
-    for i, s in enumerate(doc.get("sureties", [])):
+    for i, s in enumerate(_entries(doc, "sureties")):
         p = f"sureties[{i}]"
         _known_keys(s, p, ("surety_code", "name"))
         code = _str(s.get("surety_code"), f"{p}.surety_code", required=True)
@@ -138,7 +150,7 @@ def check(doc: Any) -> dict:
             raise FixtureError(f"{p}.surety_code", f"3 digits, e.g. '036': {code!r}")
         rows["sureties"].append(dict(surety_code=code, name=_str(s.get("name"), f"{p}.name") or ""))
     numbers = set()
-    for i, m in enumerate(doc.get("importers", [])):
+    for i, m in enumerate(_entries(doc, "importers")):
         p = f"importers[{i}]"
         _known_keys(m, p, (*IMPORTER_COLUMNS, "tp_records"))
         row = {"importer_number": _number(m.get("importer_number"), f"{p}.importer_number")}
@@ -160,7 +172,7 @@ def check(doc: Any) -> dict:
         row["updated"] = _date(m.get("updated"), f"{p}.updated")
         rows["importers"].append(row)
     sureties = {s["surety_code"] for s in rows["sureties"]}
-    for i, b in enumerate(doc.get("bonds", [])):
+    for i, b in enumerate(_entries(doc, "bonds")):
         p = f"bonds[{i}]"
         _known_keys(b, p, _BOND_KEYS)
         number = _str(b.get("bond_number"), f"{p}.bond_number", required=True, max_length=9)
@@ -202,13 +214,13 @@ def check(doc: Any) -> dict:
                 name=_str(party.get("name"), f"{q}.name", max_length=40) or "",
                 add_date=_date(party.get("add_date"), f"{q}.add_date"),
                 delete_date=_date(party.get("delete_date"), f"{q}.delete_date")))
-    for i, a in enumerate(doc.get("powers_of_attorney", [])):
+    for i, a in enumerate(_entries(doc, "powers_of_attorney")):
         p = f"powers_of_attorney[{i}]"
         _known_keys(a, p, ("importer_number", "filer_code", "granted"))
         rows["poas"].append((_number(a.get("importer_number"), f"{p}.importer_number"),
                              _str(a.get("filer_code"), f"{p}.filer_code", required=True, max_length=3),
                              _date(a.get("granted"), f"{p}.granted")))
-    for i, s in enumerate(doc.get("pms_switches", [])):
+    for i, s in enumerate(_entries(doc, "pms_switches")):
         p = f"pms_switches[{i}]"
         _known_keys(s, p, ("importer_number", "filer_code", "set_date", "payment_type"))
         rows["switches"].append((_number(s.get("importer_number"), f"{p}.importer_number"),
@@ -218,15 +230,19 @@ def check(doc: Any) -> dict:
     return rows
 
 
-def load(store: Store, doc: dict | str) -> dict[str, int]:
-    """Load a fixture (a dict or JSON text) in one transaction; returns counts."""
+def load(store: Store, doc: dict | str, *, replace: bool = False) -> dict[str, int]:
+    """Load a fixture (a dict or JSON text) in one transaction; returns counts. ``replace``
+    empties the database first, in the same transaction: a load that fails changes nothing."""
     if isinstance(doc, str):
         try:
             doc = json.loads(doc)
-        except json.JSONDecodeError as exc:
-            raise FixtureError(f"line {exc.lineno} column {exc.colno}", exc.msg)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            where = f"line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "$"
+            raise FixtureError(where, getattr(exc, "msg", "nested too deeply"))
     rows = check(doc)
     with store.transaction() as conn:
+        if replace:
+            store.reset()
         codes = {f["filer_code"] for f in rows["filers"]}
         for i, f in enumerate(rows["filers"]):
             other = store.filer_by_email(f["email"]) if f["email"] else None

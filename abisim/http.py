@@ -25,7 +25,7 @@ from starlette.routing import Route
 from abisim import fixtures
 from abisim import http_models as m
 from abisim.api import (ADMIN, FILER, PUBLIC, ROUTES, Call, Endpoint, Limits, Problem, bearer, is_admin,
-                        problem_body, read_body, route, unprocessable, validate_json, validate_query)
+                        problem_body, route, unprocessable, validate_json, validate_query)
 from abisim.build import for_filer, p1_records
 from abisim.faults import Faults, reject
 from abisim.simulator import Simulator
@@ -79,15 +79,16 @@ async def transmissions(call: Call) -> Response:
         answer = None if fault.drop_connection else reject(data, fault.reject_code, sim.layouts, sim.as_of)
         sim.journal_exchange(channel="http", request=data, answer=answer, started=started,
                              fault=fault.describe(), filer_code=filer)
-        return _Dropped() if answer is None else _answer(call.request, answer)
-    # In the event loop itself: the simulator answers one transmission at a time anyway,
-    # and a bond query takes a fraction of a millisecond; a thread hop would cost more.
-    answer = sim.submit(data, filer_code=filer, channel="http", started=started,
-                        fault=fault.describe() if fault is not None else None)
-    return _answer(call.request, answer)
+        return _Dropped() if answer is None else await run_in_threadpool(_answer, call.request, lambda: answer)
+    # In a worker thread, with the answer's JSON if asked for: a large transmission must not
+    # stall the event loop (and with it every other connection) while it is checked.
+    described = fault.describe() if fault is not None else None
+    return await run_in_threadpool(_answer, call.request, lambda: sim.submit(
+        data, filer_code=filer, channel="http", started=started, fault=described))
 
 
-def _answer(request: Request, answer: bytes) -> Response:
+def _answer(request: Request, submit) -> Response:
+    answer = submit()
     if _wants_json(request):
         return JSONResponse(_records_json(answer))
     return PlainTextResponse(answer.decode("latin-1"), media_type="text/plain; charset=latin-1")
@@ -151,11 +152,14 @@ async def reset(call: Call) -> m.ResetAnswer:
     sim, sample = call.sim, call.body.sample
 
     def work():
-        sim.store.reset()
-        if sample:
-            from abisim import sample as sample_data
-            fixtures.load(sim.store, sample_data.fixture(sim.as_of))
-    await run_in_threadpool(work)
+        if not sample:
+            return sim.store.reset()
+        from abisim import sample as sample_data
+        fixtures.load(sim.store, sample_data.fixture(sim.as_of), replace=True)  # one transaction
+    try:
+        await run_in_threadpool(work)
+    except fixtures.FixtureError as exc:
+        raise unprocessable(f"the sample database cannot be loaded as of {sim.as_of}: {exc}", path=exc.path)
     return m.ResetAnswer(reset=True, sample=sample)
 
 

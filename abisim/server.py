@@ -9,12 +9,16 @@ import socket
 import threading
 import time
 
+import attrs
 import uvicorn
 
+from abisim.api import Limits
 from abisim.faults import Faults
 from abisim.http import create_app
+from abisim.http_transport import protocol_class
 from abisim.simulator import Simulator
-from abisim.tcp import serve_tcp
+from abisim.structure import parse_table
+from abisim.tcp import TcpLimits, serve_tcp
 
 log = logging.getLogger("abisim.server")
 
@@ -32,10 +36,14 @@ class Server:
     def __init__(self, sim: Simulator, *, host: str = "127.0.0.1", port: int = 0, tcp_port: int | None = None,
                  admin_token: str | None = None, max_body: int | None = None, log_level: str = "warning",
                  smtp_port: int | None = None, smtp_require_auth: bool = False,
-                 mail_relay: str | None = None, reuse_port: bool = False) -> None:
+                 mail_relay: str | None = None, reuse_port: bool = False, limits: Limits | None = None,
+                 tcp_limits: TcpLimits | None = None) -> None:
         from abisim.mail.handling import MailDesk
         from abisim.mail.relay import Deliverer, parse_relay
 
+        # The grammar's table, built now: else the first requests, in worker threads,
+        # would each build it at once.
+        parse_table()
         self.sim = sim
         self.reuse_port = reuse_port  # several processes on the same ports (abisim.workers)
         sim.journal.batched = True  # flushed every JOURNAL_DELAY and when the server stops
@@ -49,11 +57,16 @@ class Server:
         self.mail_desk = MailDesk(sim, queue=self.deliverer is not None,
                                   on_answer=self.deliverer.kick if self.deliverer is not None else None)
         self._smtp = None
-        kw = {"max_body": max_body} if max_body else {}
-        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, **kw)
+        limits = limits or Limits()
+        if max_body:
+            limits = attrs.evolve(limits, max_body=max_body)
+        self.limits, self.tcp_limits = limits, tcp_limits or TcpLimits()
+        self.app = create_app(sim, admin_token=admin_token, faults=self.faults, max_body=limits.max_body)
         self.admin_token = self.app.state.admin_token
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level=log_level, access_log=False,
-                                lifespan="off", log_config=None)  # logging as the process set it up
+                                lifespan="off", log_config=None,  # logging as the process set it up
+                                http=protocol_class(limits),
+                                timeout_keep_alive=max(1, int(limits.keep_alive_timeout)))
         self.uvicorn = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._tcp = None
@@ -83,7 +96,7 @@ class Server:
     async def open_listeners(self) -> None:
         """TCP and SMTP, bound before HTTP starts: port 0 becomes the real port."""
         if self.tcp_port is not None:
-            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.faults,
+            self._tcp = await serve_tcp(self.sim, self.host, self.tcp_port, self.tcp_limits, self.faults,
                                         **({"reuse_port": True} if self.reuse_port else {}))
             self.tcp_port = self._tcp.sockets[0].getsockname()[1]
         if self.smtp_port is not None:

@@ -10,11 +10,12 @@ data, commits its journal rows without waiting for the disk (synchronous=NORMAL)
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import threading
 import time
-from typing import Callable
+from typing import Callable, Collection
 
 import attrs
 
@@ -52,9 +53,18 @@ class Context:
     test_mode: bool
     errors: tuple[RecordError, ...]  # non-envelope errors of this block's records
     notes: list[str] = attrs.field(factory=list, eq=False)  # what the answer could not carry (journal)
+    _fatal_by_line: dict = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # An index, so that asking for each record's errors stays linear in the errors.
+        by_line: dict[int | None, list[RecordError]] = {}
+        for e in self.errors:
+            if e.is_fatal:
+                by_line.setdefault(e.line, []).append(e)
+        object.__setattr__(self, "_fatal_by_line", by_line)
 
     def errors_of(self, record: Record) -> list[RecordError]:
-        return [e for e in self.errors if e.line == record.line and e.is_fatal]
+        return list(self._fatal_by_line.get(record.line, ()))
 
 
 class Simulator:
@@ -82,12 +92,15 @@ class Simulator:
         return self.clock.today()
 
     def submit(self, data: bytes | str, *, filer_code: str | None = None, channel: str = "python",
-               started: float | None = None, fault: str | None = None) -> bytes:
+               started: float | None = None, fault: str | None = None,
+               test_filers: Collection[str] | None = None) -> bytes:
         """Answer one transmission. ``filer_code``, when given, is the authenticated
         filer (the HTTP server's bearer token): A and B must name it (else X09/X17).
         The exchange is journaled under ``channel``, timed from ``started``
         (``time.perf_counter()`` when the channel received it; default now), with the
-        ``fault`` a channel injected before answering (e.g. latency), if any."""
+        ``fault`` a channel injected before answering (e.g. latency), if any.
+        ``test_filers``, when given, are the only senders whose test-mode password
+        (TEST00) is taken; from anyone else it is a wrong password (X09)."""
         started = time.perf_counter() if started is None else started
         if isinstance(data, str):
             data = data.encode("latin-1", errors="replace")
@@ -97,9 +110,29 @@ class Simulator:
         test_mode = batch_a is not None and batch_a.password == TEST_MODE_PASSWORD
         sender = batch_a.id_code if batch_a is not None else None
         app = batch_a.application_id if batch_a is not None else None
+        refused = test_mode and test_filers is not None and sender not in test_filers
+        exchange = (channel, started, fault)
+        if self.store.path == ":memory:":  # one connection for every thread: all under the lock
+            with self._lock:
+                return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, exchange,
+                                    refused)
+        # A reject or a query changes no CBP data: answered from a read snapshot, outside
+        # the writers' lock, so that a large one does not hold up the others.
+        notes: list[str] = []
+        with self.store.snapshot():
+            reject = _envelope_errors(transmission, self.store, filer_code, test_mode, refused)
+            answer = (reject_answer(transmission, reject, self.layouts, as_of) if reject
+                      else self._answer(transmission, as_of, test_mode, filer_code, notes)
+                      if _queries_only(transmission) else None)
+        if answer is not None:
+            body = render(answer, newline="\n")  # before the lock: only the journal row needs it
+            with self._lock:
+                self.journal.record(channel=channel, request=data, answer=body, as_of=as_of, fault=fault,
+                                    ms=(time.perf_counter() - started) * 1000, filer_code=sender,
+                                    application_id=app, note="\n".join(notes) or None)
+            return body
         with self._lock:
-            return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code,
-                                (channel, started, fault))
+            return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, exchange, refused)
 
     def journal_exchange(self, *, channel: str, request: bytes, answer: bytes | None, started: float,
                          fault: str | None = None, filer_code: str | None = None) -> dict:
@@ -111,16 +144,18 @@ class Simulator:
                                        fault=fault, ms=(time.perf_counter() - started) * 1000,
                                        filer_code=filer_code)
 
-    def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code, exchange) -> bytes:
+    def _submit(self, transmission, data, as_of, test_mode, sender, app, filer_code, exchange,
+                refused=False) -> bytes:
         store = self.store
         # A query changes no CBP data: its journal rows need not wait for the disk.
-        queries_only = bool(transmission.batches) and all(
-            b.application_id == "KI" for batch in transmission.batches for b in batch.blocks)
+        queries_only = _queries_only(transmission)
         with store.transaction(durable=not (queries_only or test_mode)) as conn:
             if test_mode:
                 conn.execute("SAVEPOINT test_mode")
             notes: list[str] = []
-            answer = self._answer(transmission, as_of, test_mode, filer_code, notes)
+            reject = _envelope_errors(transmission, self.store, filer_code, test_mode, refused)
+            answer = (reject_answer(transmission, reject, self.layouts, as_of) if reject
+                      else self._answer(transmission, as_of, test_mode, filer_code, notes))
             if test_mode:
                 # Ruling 9: answered in full, nothing stored (the journal keeps the exchange).
                 conn.execute("ROLLBACK TO test_mode")
@@ -135,18 +170,15 @@ class Simulator:
 
     def _answer(self, transmission: Transmission, as_of, test_mode, auth_filer,
                 notes: list[str] | None = None) -> list[Record]:
-        reject = _envelope_errors(transmission, self.store, auth_filer, test_mode)
-        if reject:
-            return reject_answer(transmission, reject, self.layouts, as_of)
+        """The answer of a batch whose envelope is good."""
         out: list[Record] = []
         batch = transmission.batches[0]
         answer_app = APPLICATIONS[batch.blocks[0].application_id][0]
         out.append(_mirror_a(batch.header, answer_app))
-        for block in batch.blocks:
+        for block, errors in zip(batch.blocks, errors_by_block(transmission.errors, batch.blocks)):
             answer_app, rule = APPLICATIONS[block.application_id]
             ctx = Context(self.store, as_of, self.layouts, block.header.filer_code, block.header.port,
-                          test_mode, tuple(e for e in transmission.errors if _in_block(e, block)),
-                          notes if notes is not None else [])
+                          test_mode, errors, notes if notes is not None else [])
             details = rule(ctx, block)
             marker = _test_mode_record(self.layouts, answer_app) if test_mode else None
             if marker is not None:
@@ -158,6 +190,10 @@ class Simulator:
                             filer_office=block.header.filer_office))
         out.append(_mirror_z(batch, self.layouts))
         return out
+
+
+def _queries_only(t: Transmission) -> bool:
+    return bool(t.batches) and all(b.application_id == "KI" for batch in t.batches for b in batch.blocks)
 
 
 def _count(details) -> int | None:
@@ -175,6 +211,20 @@ def _in_block(e: RecordError, block: Block) -> bool:
     first = block.header.line or 0
     last = block.trailer.line if block.trailer is not None and block.trailer.line else first
     return e.line is not None and first < e.line < last
+
+
+def errors_by_block(errors, blocks) -> list[tuple[RecordError, ...]]:
+    """Each block's errors (those between its B and Y lines), in one pass over the errors:
+    a lookup per error, not a scan of every error per block."""
+    starts = [b.header.line or 0 for b in blocks]
+    buckets: list[list[RecordError]] = [[] for _ in blocks]
+    for e in errors:
+        if e.line is None:
+            continue
+        i = bisect.bisect_left(starts, e.line) - 1
+        if i >= 0 and _in_block(e, blocks[i]):
+            buckets[i].append(e)
+    return [tuple(b) for b in buckets]
 
 
 def _mirror_a(a: Record, app: str | None) -> Record:
@@ -201,7 +251,8 @@ def _test_mode_record(ls: LayoutSet, app: str) -> Record:
 # ---------------------------------------------------------------- the envelope
 
 
-def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test_mode: bool) -> list[RecordError]:
+def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test_mode: bool,
+                     test_mode_refused: bool = False) -> list[RecordError]:
     """Fatal problems that reject the whole batch (§2.6), in input order."""
     out: list[RecordError] = []
     structural = [e for e in t.errors if e.is_fatal and (e.code in X_CODES or e.record_id in ("A", "B", "Y", "Z"))]
@@ -223,14 +274,20 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
     sites = _codes(sender, "sites")
     if ((sender is None or (sites and a.site_code not in sites)
             or (not test_mode and sender["password"] and a.password != sender["password"])
+            or test_mode_refused
             or (auth_filer is not None and a.id_code != auth_filer))
             and not any(e.code == "X09" and e.line == a.line for e in out)):
         out.append(RecordError("X09", narrative("X09"), a.line, 2, 14, "A", "id_code", a.id_code))
-    for block in batch.blocks:
+    app_lines = {e.line for e in out if e.code in ("X11", "X12")}
+    listed = {id(e) for e in out}  # identity, not equality: a set lookup per error
+    for block, block_errors in zip(batch.blocks, errors_by_block(t.errors, batch.blocks)):
         b = block.header
         app = b.application_id
         if app not in APPLICATIONS:
-            if app is None or any(e.code == "X12" and e.line == b.line for e in out):
+            if b.line in app_lines:
+                continue
+            if app is None:  # blank, as in CBP's own reject answers (parse takes those as they are)
+                out.append(RecordError("X11", narrative("X11"), b.line, 11, 12, "B", "application_id", app))
                 continue
             if applications.kind(app) == applications.KNOWN:
                 # Ruling 13: a real ACE application abisim does not simulate.
@@ -252,7 +309,7 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
         if allowed and app not in allowed:
             out.append(RecordError("X20", narrative("X20"), b.line, 11, 12, "B", "application_id", app))
         if app == "KI":
-            non_x = [e for e in t.errors if e.is_fatal and _in_block(e, block) and e not in out]
+            non_x = [e for e in block_errors if e.is_fatal and id(e) not in listed]
             out.extend(non_x)
     return sorted(out, key=lambda e: (e.line or 0, e.first_column or 0))
 

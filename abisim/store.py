@@ -240,6 +240,10 @@ def date_of(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+class StoreError(RuntimeError):
+    """A database abisim cannot use: another program's, or a newer abisim's."""
+
+
 class FaultInjected(RuntimeError):
     """Raised by a test's fault hook in the middle of a transaction."""
 
@@ -370,6 +374,20 @@ class Store:
             if relaxed:
                 self._local.current = None
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every read inside sees one state of the database, while
+        writers go on (WAL). Nothing may be written inside."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN DEFERRED")
+        try:
+            yield conn
+        finally:
+            conn.execute("ROLLBACK")
+
     def _upsert(self, table: str, keys: tuple[str, ...], columns: tuple[str, ...], values: dict) -> None:
         """INSERT, or UPDATE the given columns of the row with the same keys."""
         cols = [c for c in columns if c in values]
@@ -397,7 +415,9 @@ class Store:
         with self.transaction() as conn:
             version = self.schema_version()
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"database schema {version} is newer than this abisim ({SCHEMA_VERSION})")
+                raise StoreError(f"database schema {version} is newer than this abisim ({SCHEMA_VERSION})")
+            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError("an SQLite database, but not abisim's (it has no abisim schema version)")
             for step in MIGRATIONS[version:]:
                 for statement in step.split(";\n"):
                     if statement.strip():

@@ -62,6 +62,9 @@ class Transmission:
     layouts: str = ""
     newline: str = "\n"  # what separated the records: "\n", "\r\n" or "" (none)
     final_newline: bool = True  # whether the last record was followed by the newline
+    # Each record's own line end, kept only when they differ (CR/LF mixed with LF), so
+    # that render gives back the input's bytes.
+    line_ends: tuple[str, ...] | None = None
 
     @property
     def ok(self) -> bool:
@@ -346,10 +349,16 @@ def iter_records(source, *, layouts=None, lenient: bool = False, validate: bool 
     """Stream the records of a file, path, bytes or str, one :class:`ParsedRecord` each.
 
     Record order is not checked here (see :func:`parse`); memory stays flat. A stream
-    that starts inside a file says its first record's line with ``first_line``.
+    that starts inside a file says its first record's line with ``first_line``. Sources
+    as for :func:`parse`; a missing file is FileNotFoundError at the call, not at the
+    first record.
     """
     ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
     lines = _lines_of(source) if first_line == 1 else _stream_lines(source, first_line=first_line)
+    return _records_of(lines, ls, lenient, validate)
+
+
+def _records_of(lines, ls: LayoutSet, lenient: bool, validate: bool) -> Iterator[ParsedRecord]:
     previous = None
     classes = _classes_by_prefix(ls)
     for line, _sep, _ended in lines:
@@ -365,11 +374,33 @@ def iter_records(source, *, layouts=None, lenient: bool = False, validate: bool 
 def _lines_of(source) -> Iterator[tuple[Line, str, bool]]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _stream_lines(io.BytesIO(bytes(source)))
-    if isinstance(source, str) and not _looks_like_path(source):
+    if isinstance(source, str) and _is_text(source):
         return _stream_lines(io.BytesIO(source.encode("latin-1", errors="replace")))
     if isinstance(source, (str, os.PathLike)):
+        open(source, "rb").close()  # FileNotFoundError now, not at the first record
         return _file_lines(source)
-    return _stream_lines(source)
+    if hasattr(source, "read"):
+        return _stream_lines(_BinaryReader(source))
+    raise TypeError(f"a transmission is bytes, a file object or a path, not {type(source).__name__}")
+
+
+class _BinaryReader(io.RawIOBase):
+    """A file object opened in text mode, read as latin-1 bytes."""
+
+    def __init__(self, f) -> None:
+        self._f, self._pending = f, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._f.read(n)
+        return data.encode("latin-1", errors="replace") if isinstance(data, str) else data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _file_lines(path) -> Iterator[tuple[Line, str, bool]]:
@@ -377,27 +408,36 @@ def _file_lines(path) -> Iterator[tuple[Line, str, bool]]:
         yield from _stream_lines(f)
 
 
-def _looks_like_path(text: str) -> bool:
-    return "\n" not in text and 0 < len(text) < 4096 and os.path.exists(text)
+def _is_text(source: str) -> bool:
+    """A str is a file's path, unless it holds a line break: then it is a transmission's text."""
+    return "\n" in source or "\r" in source
 
 
 # ---------------------------------------------------------------- the whole transmission
 
 
 def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True) -> Transmission:
-    """Parse a transmission: bytes, str (its text, or a path) or a path-like.
+    """Parse a transmission: bytes, a file object (binary, or text read as latin-1), a
+    pathlib.Path, or a str: a file's path, unless it holds a line break (then its text).
+    A missing file is FileNotFoundError.
 
     Never raises on bad input: every problem is in ``Transmission.errors``.
     """
     ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
-    if isinstance(source, (str, os.PathLike)) and (not isinstance(source, str) or _looks_like_path(source)):
+    if isinstance(source, str) and _is_text(source):
+        data = source.encode("latin-1", errors="replace")
+    elif isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as f:
             data = f.read()
-    elif isinstance(source, str):
-        data = source.encode("latin-1", errors="replace")
-    else:
+    elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
+    elif hasattr(source, "read"):
+        data = source.read()
+        data = data.encode("latin-1", errors="replace") if isinstance(data, str) else bytes(data)
+    else:
+        raise TypeError(f"a transmission is bytes, a file object or a path, not {type(source).__name__}")
     text = data.decode("latin-1")
+    line_ends = None
     probe = text[: RECORD_LENGTH + 2]
     if "\n" in probe or ("\n" in text and len(text) <= RECORD_LENGTH + 2):
         newline = "\r\n" if "\r\n" in probe else "\n"
@@ -406,11 +446,13 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
         if final_newline:
             lines.pop()
         if "\r" in text:
+            line_ends = _line_ends(lines, newline, final_newline)
             lines = [l[:-1] if l.endswith("\r") else l for l in lines]
     else:
         newline, final_newline = "", False
         lines = [text[o:o + RECORD_LENGTH] for o in range(0, len(text), RECORD_LENGTH)]
     builder = _Builder(ls)
+    builder.line_ends = line_ends
     add = builder.add
     last = len(lines)
     classes = _classes_by_prefix(ls)
@@ -438,6 +480,15 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
     return builder.finish(newline, final_newline)
 
 
+def _line_ends(lines: list[str], newline: str, final_newline: bool) -> tuple[str, ...] | None:
+    """Each line's end when they are not all ``newline`` (lines still hold their CR)."""
+    ends = ["\r\n" if l.endswith("\r") else "\n" for l in lines]
+    if not final_newline and lines:
+        ends[-1] = "\r" if lines[-1].endswith("\r") else ""
+    uniform = all(e == newline for e in ends[:-1]) and (not ends or ends[-1] == (newline if final_newline else ""))
+    return None if uniform else tuple(ends)
+
+
 class _Builder:
     """Groups records into batches and blocks, checking order and the envelope."""
 
@@ -451,6 +502,7 @@ class _Builder:
         self.block: dict | None = None  # B, details so far
         self.last_line = 0
         self.pending: tuple | None = None  # a record that did not fit, decided at the next one
+        self.line_ends: tuple[str, ...] | None = None  # parse's: the input's mixed line ends
 
     def add(self, line: int, rec: Record | None, errors) -> None:
         if errors:
@@ -649,7 +701,7 @@ class _Builder:
         self._close_batch(None)
         errors = sorted(self.errors, key=lambda e: (e.line or 0, e.first_column or 0))
         return Transmission(tuple(self.batches), tuple(errors), self.layouts.name, newline,
-                            final_newline)
+                            final_newline, self.line_ends)
 
 
 def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
@@ -733,6 +785,11 @@ def render(transmission_or_records, *, newline: str | None = None) -> bytes:
     """Bytes of a transmission (or of any records), each record followed by the newline."""
     final = True
     if isinstance(transmission_or_records, Transmission):
+        ends = transmission_or_records.line_ends
+        if newline is None and ends is not None:
+            lines = list(render_lines(transmission_or_records.records()))
+            if len(lines) == len(ends):  # every line read as a record: the input's own line ends
+                return "".join(line + end for line, end in zip(lines, ends)).encode("latin-1")
         records = transmission_or_records.records()
         sep = transmission_or_records.newline if newline is None else newline
         final = transmission_or_records.final_newline or newline is not None

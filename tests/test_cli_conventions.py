@@ -74,6 +74,8 @@ def test_every_command_module_imports():
 
 
 def test_port_zero_prints_the_ports_listened_on(tmp_path):
+    subprocess.run([sys.executable, "-m", "abisim.cli", "db", "init", "--db", str(tmp_path / "s.sqlite3")],
+                   check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})  # serve creates none
     proc = subprocess.Popen([sys.executable, "-m", "abisim.cli", "serve", "--db", str(tmp_path / "s.sqlite3"),
                              "--port", "0", "--tcp-port", "0", "--log-level", "warning", "--admin-token", "t"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

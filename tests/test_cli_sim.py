@@ -33,6 +33,7 @@ def test_db_init_export_load_reset(db, tmp_path):
     assert len(doc["importers"]) == 13
     (tmp_path / "f.json").write_text(exported.output)
     other = str(tmp_path / "other.sqlite3")
+    assert run("db", "init", "--db", other).exit_code == 0  # a database is made by db init only
     assert run("db", "load", str(tmp_path / "f.json"), "--db", other).exit_code == 0
     assert json.loads(run("db", "export", "--db", other).output) == doc
     assert run("db", "reset", "--db", other).exit_code == 0

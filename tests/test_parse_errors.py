@@ -142,7 +142,7 @@ def test_short_record_is_x42_and_lenient_pads_every_short_record():
 
 
 def test_records_cut_every_80_bytes_with_no_separator():
-    t = abisim.parse("".join(KI))
+    t = abisim.parse("".join(KI).encode())  # a str would name a file
     assert t.ok and t.newline == "" and len(list(t.records())) == len(KI)
     assert abisim.render(t) == "".join(KI).encode()
 

@@ -52,6 +52,7 @@ def test_preparer_checks_are_skipped_where_the_application_is_unknown(sim):
 def test_cli_filers_add_sends_for_and_prepares_at_and_db_export(tmp_path):
     db = str(tmp_path / "cbp.sqlite3")
     run = CliRunner().invoke
+    assert run(main, ["db", "init", "--db", db]).exit_code == 0  # only db init creates a database
     added = run(main, ["filers", "add", "sb2", "--site", "3002", "--sends-for", "xj5", "--sends-for", "SV9",
                        "--prepares-at", "4101", "--prepares-at", "4102", "--token", "t", "--db", db])
     assert added.exit_code == 0, added.output

@@ -16,6 +16,7 @@ import sys
 import click
 
 from abisim import __version__
+from abisim.cli.common import Group
 
 # Command name -> the module defining it with ``register(main)``. A module is imported only
 # when its command runs or help lists it (start-up time); one that fails to import is named
@@ -42,7 +43,7 @@ def load_command(group: click.Group, name: str) -> click.Command | None:
     return group.commands.get(name)
 
 
-class _Main(click.Group):
+class _Main(Group):
     def list_commands(self, ctx):
         return sorted(set(self.commands) | set(COMMAND_MODULES))
 

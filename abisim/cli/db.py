@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from abisim.cli.common import EXIT_INPUT, as_of_option, db_option, open_store, today
+from abisim.cli.common import EXIT_INPUT, as_of_option, db_option, fail, open_store, today
 
 
 def register(main: click.Group) -> None:
@@ -19,15 +19,17 @@ def register(main: click.Group) -> None:
     @db_option
     @as_of_option
     @click.option("--sample", is_flag=True, help="Load the sample database (magic-value importers).")
-    def init(db, as_of, sample):
+    @click.option("--force", is_flag=True, help="Replace a database that holds data with the sample one.")
+    def init(db, as_of, sample, force):
         """Create the database (schema only, or with the sample data)."""
         from abisim import fixtures
         from abisim import sample as sample_data
 
-        store = open_store(db)
+        store = open_store(db, create=True)
+        if sample and not force and _holds_data(store):
+            fail(f"{store.path}: holds data; --force replaces it with the sample database")
         if sample:
-            store.reset()
-            counts = fixtures.load(store, sample_data.fixture(today(as_of)))
+            counts = fixtures.load(store, sample_data.fixture(today(as_of)), replace=True)
             click.echo(f"{store.path}: sample database loaded ({_counts(counts)})")
         else:
             click.echo(f"{store.path}: schema version {store.schema_version()}")
@@ -64,6 +66,11 @@ def register(main: click.Group) -> None:
         store = open_store(db)
         store.reset()
         click.echo(f"{store.path}: reset")
+
+
+def _holds_data(store) -> bool:
+    return any(store.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
+               for t in ("filers", "sureties", "importers", "bonds", "journal"))
 
 
 def _counts(counts: dict) -> str:

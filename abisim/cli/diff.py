@@ -16,7 +16,8 @@ from functools import partial
 
 import click
 
-from abisim.cli.common import EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, dumps, report_error, today
+from abisim.cli.common import (EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, dumps, open_store, report_error,
+                               today)
 
 PROGRESS_BYTES = 1 << 20  # a progress bar for inputs larger than this, on a terminal
 PARALLEL_BYTES = 8 << 20  # files larger than this are cut into parts for --jobs
@@ -117,6 +118,7 @@ def register(main: click.Group) -> None:
         else:
             if not os.path.exists(db):
                 raise click.BadParameter(f"no database at {db}", param_hint="--db")
+            open_store(db).close()  # one-line error, exit 2, for a database the workers could not open
             bond_data = BondData(db=db)
         mode = "json" if as_json else "html" if html_out else "text"
         color = mode == "text" and sys.stdout.isatty()

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from abisim.cli.common import EXIT_INPUT, EXIT_OK, dumps, error_json, report_error, to_jsonable
+from abisim.cli.common import EXIT_INPUT, EXIT_OK, dumps, error_json, report_error, stdin_bytes, to_jsonable
 from abisim.layouts import layout_set
 from abisim.transmission import scan
 
@@ -60,7 +60,7 @@ def register(main: click.Group) -> None:
                 click.echo(f"{path}: no such file", err=True)
                 status = EXIT_INPUT
                 continue
-            source = sys.stdin.buffer if path == "-" else path
+            source = stdin_bytes() if path == "-" else path
             text_of: dict[int, str] = {}  # the lines shown under errors: the current and the last
             try:
                 for parsed, errors in scan(source, layouts=ls, lenient=lenient):

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from abisim.cli.common import EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, db_option, dumps, open_simulator
+from abisim.cli.common import (EXIT_FINDING, EXIT_INPUT, EXIT_OK, as_of_option, db_option, dumps, open_simulator,
+                               stdin_bytes)
 
 
 def register(main: click.Group) -> None:
@@ -31,7 +32,7 @@ def register(main: click.Group) -> None:
         from abisim.transmission import parse
 
         try:
-            data = sys.stdin.buffer.read() if file == "-" else open(file, "rb").read()
+            data = stdin_bytes().read() if file == "-" else open(file, "rb").read()
         except OSError as exc:
             click.echo(f"{file}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_INPUT)
