@@ -30,6 +30,7 @@ def test_diff_reproduces_the_expected_verdicts_exactly(tmp_path):
     out, db = tmp_path / "gen", tmp_path / "db.sqlite3"
     r = cli("generate", "importers", 1500, "--out", out, "--seed", 3, "--as-of", "2026-11-25", "--per-file", 600, *MIX)
     assert r.exit_code == 0, r.output
+    assert cli("db", "init", "--db", db).exit_code == 0
     assert cli("db", "load", out / "fixture.json", "--db", db).exit_code == 0
     files = sorted((out / "5106").glob("*.abi"))
     assert len(files) == 3
