@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from abisim.generate.importers import Mix  # noqa: E402
 from abisim.generate.output import write  # noqa: E402
 from ki import SEED, build  # noqa: E402
+from proc import children  # noqa: E402
 
 AS_OF = "2026-11-25"
 
@@ -54,19 +55,6 @@ def _rss_kb(pid: int) -> int:
             return next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
     except (OSError, StopIteration):
         return 0
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
 
 
 FLOOR = r"""
@@ -111,7 +99,7 @@ def run(tp: Path, db: Path, jobs: int = 1, floor: bool = False) -> tuple[float, 
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while p.poll() is None:
-        peak = max(peak, _rss_kb(p.pid) + sum(_rss_kb(c) for c in _children(p.pid)))
+        peak = max(peak, _rss_kb(p.pid) + sum(_rss_kb(c) for c in children(p.pid)))
         time.sleep(0.1)
     return time.perf_counter() - t0, peak / 1024, p.returncode
 
