@@ -68,7 +68,8 @@ def record_class(layout: Layout) -> type:
     }
     # Where the record was read from; not part of its value.
     fields["line"] = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    # The text of a record read lazily, until its fields are typed; None when made.
+    # The text of a record read lazily (kept once typed: checks compare columns of it);
+    # None when made.
     fields["_text"] = attrs.field(default=None, eq=False, repr=False, init=False)
     name = layout.token
     cls = attrs.make_class(name, fields, bases=(Record,), frozen=True, slots=True)
@@ -252,7 +253,6 @@ def _compile_lazy(layout: Layout, cls: type):
     for f, v in zip(layout.value_fields, names):
         env[f"set_{v}"] = cls.__dict__[f.name].__set__
         src.append(f"    set_{v}(r, {v})")
-    src.append("    set_text(r, None)")
     exec(compile("\n".join(src), f"<fill {layout.version} {layout.record_id}>", "exec"), env)
     return lazy, env["fill"]
 

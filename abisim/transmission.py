@@ -650,6 +650,8 @@ class _Builder:
 
     def _check_trailer(self, b, count_read: int, y) -> None:
         """One X32 per Y, however many of its fields differ (ruling 14)."""
+        if _same_columns(b, y, _BY_FIELDS) and _count_agrees(y, count_read):
+            return  # told from the texts: neither record typed
         differ = [(name, first, last) for name, first, last in
                   (("port", 4, 7), ("filer_code", 8, 10), ("application_id", 11, 12))
                   if getattr(b, name) != getattr(y, name)]
@@ -679,7 +681,7 @@ class _Builder:
         if self.keep and a is not None and blocks and all(_answer_block(b.application_id) for b in blocks):
             # CBP's answers blank the A record's password, and a reject's application id too.
             self.errors = [e for e in self.errors if not (e.line == a.line and _blank_in_answers(e))]
-        if a is not None and z is not None and z.ace_marker is None:
+        if a is not None and z is not None and not _same_columns(a, z, _AZ_FIELDS) and z.ace_marker is None:
             for name, first, last in (("site_code", 2, 5), ("id_code", 6, 8),
                                       ("transmission_date", 15, 20), ("office_code", 38, 39)):
                 if getattr(a, name) != getattr(z, name):
@@ -733,6 +735,47 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
     builder._close_block()
     builder._close_batch(None)
     yield None, held + builder.errors[n:]
+
+
+_BY_FIELDS = ("port", "filer_code", "application_id")
+_AZ_FIELDS = ("site_code", "id_code", "transmission_date", "office_code")
+_COLUMNS: dict = {}
+
+
+def _same_columns(r1, r2, names: tuple[str, ...]) -> bool:
+    """True when both records are still untyped and the named fields hold the same text in
+    the same columns (text and dates: equal columns, equal values); False when that cannot
+    be told this way (the caller then compares typed values)."""
+    t1, t2 = r1._text, r2._text
+    if t1 is None or t2 is None:
+        return False
+    key = (r1.layout, r2.layout, names)
+    slices = _COLUMNS.get(key)
+    if slices is None:
+        pairs = [(r1.layout.field(n), r2.layout.field(n)) for n in names]
+        same = all(f.slice == g.slice and f.value_kind == g.value_kind and f.value_kind in ("text", "date", "date8")
+                   for f, g in pairs)
+        slices = _COLUMNS[key] = tuple(f.slice for f, _ in pairs) if same else ()
+    if not slices:
+        return False
+    for s in slices:
+        if t1[s] != t2[s]:
+            return False
+    return True
+
+
+def _count_agrees(y, count_read: int) -> bool:
+    """From an untyped Y's text: its count is blank, or the number of details read."""
+    text = y._text
+    if text is None:
+        return False
+    f = y.layout.field("record_count")
+    raw = text[f.slice]
+    if f.value_kind != "int":
+        return False
+    if raw.isdigit() and raw.isascii():
+        return int(raw) == count_read
+    return raw.strip(" ") == ""
 
 
 def _names_bond(k1) -> bool:
