@@ -30,6 +30,16 @@ class Record:
         """Field name -> value, in column order."""
         return {f.name: getattr(self, f.name) for f in self.layout.value_fields}
 
+    def peek(self, name: str):
+        """A field's value without typing the whole record: a text field of a record read
+        lazily is sliced from its text (as typing would), anything else is read as usual."""
+        text = self._text
+        if text is not None:
+            where = self._text_slices.get(name)
+            if where is not None:
+                return text[where].rstrip(" ") or None
+        return getattr(self, name)
+
     def replace(self, **changes):
         """A copy with ``changes`` (as ``attrs.evolve``, without its per-call introspection)."""
         for name in self._init_names:
@@ -78,6 +88,8 @@ def record_class(layout: Layout) -> type:
     cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
     cls._parse_fast = _compile_parser(layout, cls)
     cls._field_names = frozenset(f.name for f in layout.value_fields)
+    cls._text_slices = {f.name: f.slice for f in layout.value_fields
+                        if f.value_kind not in ("int", "date", "date8")}  # typed as _typing_lines does
     cls._init_names = (*(f.name for f in layout.value_fields), "line")
     cls._lazy, cls._fill = _compile_lazy(layout, cls)
     # The grammar terminal, when the record id alone decides it (B and TN need a field).

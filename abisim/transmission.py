@@ -32,7 +32,7 @@ class Block:
 
     @property
     def application_id(self) -> str | None:
-        return self.header.application_id
+        return self.header.peek("application_id")
 
     def records(self) -> Iterator[Record]:
         yield self.header
@@ -609,7 +609,7 @@ class _Builder:
             self.batch = {"A": None, "blocks": [], "queries": 0}
 
     def _check_batch_header(self, a) -> None:
-        app = a.application_id
+        app = a.peek("application_id")
         # Ruling 13: the batch's application id is checked too; missing records are named
         # after the batch's own application.
         self.order.application = None
@@ -621,7 +621,7 @@ class _Builder:
         self.order.application = f"B_{app}" if app in APPLICATION_TOKENS else "B_OTHER"
 
     def _check_block_header(self, b) -> None:
-        app = b.application_id
+        app = b.peek("application_id")
         line = b.line
         if app is None:
             return
@@ -630,10 +630,11 @@ class _Builder:
             self.errors.append(error("X12", line=line, first_column=11, last_column=12,
                                      record_id="B", field="application_id", value=app))
         a = self.batch["A"] if self.batch else None
-        if a is not None and a.application_id and a.application_id != app:
+        a_app = a.peek("application_id") if a is not None else None
+        if a_app and a_app != app:
             self.errors.append(error("X19", line=line, first_column=11, last_column=12,
                                      record_id="B", field="application_id", value=app,
-                                     message=f"BLOCK APP ID / BATCH APP ID CONFLICT: A SAYS {a.application_id}"))
+                                     message=f"BLOCK APP ID / BATCH APP ID CONFLICT: A SAYS {a_app}"))
         if kind != applications.UNKNOWN:
             self.errors.extend(preparer_errors(b))
 
@@ -810,8 +811,10 @@ def _blank_in_answers(e: RecordError) -> bool:
 def preparer_errors(b) -> list[RecordError]:
     """Ruling 15: the remote preparer's data in B 47-56 against its indicator in 56 (what
     can be told without the database: X21, X22, X24, X25)."""
-    ind = b.preparer_indicator
+    ind = b.peek("preparer_indicator")
     line = b.line
+    if ind is None and not (b.peek("preparer_port") or b.peek("preparer_filer") or b.peek("preparer_office")):
+        return []  # the common case, told without typing the B
     data = b.preparer_port or b.preparer_filer or b.preparer_office
     if ind not in (None, "1"):
         return [error("X21", line=line, first_column=56, last_column=56, record_id="B",
