@@ -108,7 +108,7 @@ class Call:
 async def read_body(request: Request, max_body: int) -> bytes:
     declared = request.headers.get("content-length")
     too_large = Problem(413, "Payload Too Large", f"the body may be at most {max_body} bytes")
-    if declared is not None and declared.isdigit() and int(declared) > max_body:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > max_body:
         raise too_large
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -177,6 +177,17 @@ def by_email(d: Demo) -> None:
     d.step_number += 3  # the e-mail part tells three steps
 
 
+def certification(d: Demo) -> None:
+    from abisim.certify.demo import show_certification
+
+    def say(title: str, text: str) -> None:
+        d.echo(f"\n== {d.step_number}. {title}")
+        d.echo(text)  # a report: already laid out
+        d.step_number += 1
+
+    show_certification(say)
+
+
 def the_journal(d: Demo) -> None:
     rows = d.store.journal()
     d.echo(f"\nEvery exchange is in the journal: {len(rows)} exchanges. "
@@ -188,6 +199,7 @@ PARTS: dict[str, list[Callable[[Demo], None]]] = {
     "pms": [the_5106, filing_the_update, bond_query, comparing, activation_too_early, bond_rider, query_again,
             activation, second_broker, notifications, entries_off_the_statement],
     "email": [by_email],  # the same process as CBP's notice runs it, by e-mail (abisim.demo_mail)
+    "certification": [certification],  # a certification plan run by a broker, then a sloppy one (abisim.certify)
 }
 
 

@@ -146,7 +146,7 @@ def check(doc: Any) -> dict:
         p = f"sureties[{i}]"
         _known_keys(s, p, ("surety_code", "name"))
         code = _str(s.get("surety_code"), f"{p}.surety_code", required=True)
-        if len(code) != 3 or not code.isdigit():
+        if len(code) != 3 or not (code.isascii() and code.isdigit()):
             raise FixtureError(f"{p}.surety_code", f"3 digits, e.g. '036': {code!r}")
         rows["sureties"].append(dict(surety_code=code, name=_str(s.get("name"), f"{p}.name") or ""))
     numbers = set()

@@ -159,7 +159,7 @@ async def _mail_message(call: Call, address: str | None) -> Response:
     from abisim.mail import outbox
 
     text = call.request.path_params["id"]
-    row = outbox.message(call.sim.store, int(text)) if text.isdigit() and len(text) < 19 else None
+    row = outbox.message(call.sim.store, int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
     if row is None or (address is not None and address.lower() not in row["recipients"].split(",")):
         raise Problem(404, "Not Found", f"no message {text} for you")
     return Response(row["raw"], media_type="message/rfc822")

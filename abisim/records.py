@@ -30,8 +30,22 @@ class Record:
         """Field name -> value, in column order."""
         return {f.name: getattr(self, f.name) for f in self.layout.value_fields}
 
+    def peek(self, name: str):
+        """A field's value without typing the whole record: a text field of a record read
+        lazily is sliced from its text (as typing would), anything else is read as usual."""
+        text = self._text
+        if text is not None:
+            where = self._text_slices.get(name)
+            if where is not None:
+                return text[where].rstrip(" ") or None
+        return getattr(self, name)
+
     def replace(self, **changes):
-        return attrs.evolve(self, **changes)
+        """A copy with ``changes`` (as ``attrs.evolve``, without its per-call introspection)."""
+        for name in self._init_names:
+            if name not in changes:
+                changes[name] = getattr(self, name)  # a lazy record types its fields here
+        return type(self)(**changes)
 
     def __getattr__(self, name):
         # Only reached for a slot with no value: a record read lazily (``_lazy``) keeps its
@@ -64,7 +78,8 @@ def record_class(layout: Layout) -> type:
     }
     # Where the record was read from; not part of its value.
     fields["line"] = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    # The text of a record read lazily, until its fields are typed; None when made.
+    # The text of a record read lazily (kept once typed: checks compare columns of it);
+    # None when made.
     fields["_text"] = attrs.field(default=None, eq=False, repr=False, init=False)
     name = layout.token
     cls = attrs.make_class(name, fields, bases=(Record,), frozen=True, slots=True)
@@ -73,6 +88,9 @@ def record_class(layout: Layout) -> type:
     cls.__doc__ = f"{layout.record_id}: {layout.title} ({layout.version})"
     cls._parse_fast = _compile_parser(layout, cls)
     cls._field_names = frozenset(f.name for f in layout.value_fields)
+    cls._text_slices = {f.name: f.slice for f in layout.value_fields
+                        if f.value_kind not in ("int", "date", "date8")}  # typed as _typing_lines does
+    cls._init_names = (*(f.name for f in layout.value_fields), "line")
     cls._lazy, cls._fill = _compile_lazy(layout, cls)
     # The grammar terminal, when the record id alone decides it (B and TN need a field).
     cls._token = None if layout.record_id in ("B", "TN") else layout.token
@@ -247,7 +265,6 @@ def _compile_lazy(layout: Layout, cls: type):
     for f, v in zip(layout.value_fields, names):
         env[f"set_{v}"] = cls.__dict__[f.name].__set__
         src.append(f"    set_{v}(r, {v})")
-    src.append("    set_text(r, None)")
     exec(compile("\n".join(src), f"<fill {layout.version} {layout.record_id}>", "exec"), env)
     return lazy, env["fill"]
 

@@ -102,12 +102,12 @@ def token_for(record) -> str | None:
     """The grammar terminal of a record, or None for a record the grammar ignores."""
     rid = record.record_id
     if rid == "B":
-        app = record.application_id
+        app = record.peek("application_id")
         if app is None:
             return "B_REJECT"
         return f"B_{app}" if app in APPLICATIONS else "B_OTHER"
     if rid == "TN":
-        q = record.qualifier
+        q = record.peek("qualifier")
         return f"TN_{q}" if q in _TN_QUALIFIERS else None
     return record.layout.token
 

@@ -32,7 +32,7 @@ class Block:
 
     @property
     def application_id(self) -> str | None:
-        return self.header.application_id
+        return self.header.peek("application_id")
 
     def records(self) -> Iterator[Record]:
         yield self.header
@@ -594,7 +594,7 @@ class _Builder:
             block["bond_k1"] = None
             return
         self._bond_without_k2(block)
-        if rid == "K1" and rec.bond_number is not None:
+        if rid == "K1" and _names_bond(rec):
             block["bond_k1"] = rec
 
     def _bond_without_k2(self, block: dict) -> None:
@@ -609,7 +609,7 @@ class _Builder:
             self.batch = {"A": None, "blocks": [], "queries": 0}
 
     def _check_batch_header(self, a) -> None:
-        app = a.application_id
+        app = a.peek("application_id")
         # Ruling 13: the batch's application id is checked too; missing records are named
         # after the batch's own application.
         self.order.application = None
@@ -621,7 +621,7 @@ class _Builder:
         self.order.application = f"B_{app}" if app in APPLICATION_TOKENS else "B_OTHER"
 
     def _check_block_header(self, b) -> None:
-        app = b.application_id
+        app = b.peek("application_id")
         line = b.line
         if app is None:
             return
@@ -630,10 +630,11 @@ class _Builder:
             self.errors.append(error("X12", line=line, first_column=11, last_column=12,
                                      record_id="B", field="application_id", value=app))
         a = self.batch["A"] if self.batch else None
-        if a is not None and a.application_id and a.application_id != app:
+        a_app = a.peek("application_id") if a is not None else None
+        if a_app and a_app != app:
             self.errors.append(error("X19", line=line, first_column=11, last_column=12,
                                      record_id="B", field="application_id", value=app,
-                                     message=f"BLOCK APP ID / BATCH APP ID CONFLICT: A SAYS {a.application_id}"))
+                                     message=f"BLOCK APP ID / BATCH APP ID CONFLICT: A SAYS {a_app}"))
         if kind != applications.UNKNOWN:
             self.errors.extend(preparer_errors(b))
 
@@ -650,6 +651,8 @@ class _Builder:
 
     def _check_trailer(self, b, count_read: int, y) -> None:
         """One X32 per Y, however many of its fields differ (ruling 14)."""
+        if _same_columns(b, y, _BY_FIELDS) and _count_agrees(y, count_read):
+            return  # told from the texts: neither record typed
         differ = [(name, first, last) for name, first, last in
                   (("port", 4, 7), ("filer_code", 8, 10), ("application_id", 11, 12))
                   if getattr(b, name) != getattr(y, name)]
@@ -679,7 +682,7 @@ class _Builder:
         if self.keep and a is not None and blocks and all(_answer_block(b.application_id) for b in blocks):
             # CBP's answers blank the A record's password, and a reject's application id too.
             self.errors = [e for e in self.errors if not (e.line == a.line and _blank_in_answers(e))]
-        if a is not None and z is not None and z.ace_marker is None:
+        if a is not None and z is not None and not _same_columns(a, z, _AZ_FIELDS) and z.ace_marker is None:
             for name, first, last in (("site_code", 2, 5), ("id_code", 6, 8),
                                       ("transmission_date", 15, 20), ("office_code", 38, 39)):
                 if getattr(a, name) != getattr(z, name):
@@ -735,6 +738,63 @@ def scan(source, *, layouts=None, lenient: bool = False, validate: bool = True):
     yield None, held + builder.errors[n:]
 
 
+_BY_FIELDS = ("port", "filer_code", "application_id")
+_AZ_FIELDS = ("site_code", "id_code", "transmission_date", "office_code")
+_COLUMNS: dict = {}
+
+
+def _same_columns(r1, r2, names: tuple[str, ...]) -> bool:
+    """True when both records are still untyped and the named fields hold the same text in
+    the same columns (text and dates: equal columns, equal values); False when that cannot
+    be told this way (the caller then compares typed values)."""
+    t1, t2 = r1._text, r2._text
+    if t1 is None or t2 is None:
+        return False
+    key = (r1.layout, r2.layout, names)
+    slices = _COLUMNS.get(key)
+    if slices is None:
+        pairs = [(r1.layout.field(n), r2.layout.field(n)) for n in names]
+        same = all(f.slice == g.slice and f.value_kind == g.value_kind and f.value_kind in ("text", "date", "date8")
+                   for f, g in pairs)
+        slices = _COLUMNS[key] = tuple(f.slice for f, _ in pairs) if same else ()
+    if not slices:
+        return False
+    for s in slices:
+        if t1[s] != t2[s]:
+            return False
+    return True
+
+
+def _count_agrees(y, count_read: int) -> bool:
+    """From an untyped Y's text: its count is blank, or the number of details read."""
+    text = y._text
+    if text is None:
+        return False
+    f = y.layout.field("record_count")
+    raw = text[f.slice]
+    if f.value_kind != "int":
+        return False
+    if raw.isdigit() and raw.isascii():
+        return int(raw) == count_read
+    return raw.strip(" ") == ""
+
+
+def _names_bond(k1) -> bool:
+    """Whether a K1 names a bond; from its text while it is untyped (bond_number is text:
+    None exactly when its columns are blank), so that the pairing does not type every K1."""
+    text = k1._text
+    if text is None:
+        return k1.bond_number is not None
+    where = _BOND_NUMBER_COLUMNS.get(k1.layout)
+    if where is None:
+        f = k1.layout.field("bond_number")
+        where = _BOND_NUMBER_COLUMNS[k1.layout] = f.slice if f.value_kind == "text" else False
+    if where is False:
+        return k1.bond_number is not None
+    return bool(text[where].strip(" "))
+
+
+_BOND_NUMBER_COLUMNS: dict = {}
 _KR_DETAILS = frozenset({"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"})
 APPLICATION_TOKENS = frozenset(applications.SIMULATED_IDS)
 
@@ -751,8 +811,10 @@ def _blank_in_answers(e: RecordError) -> bool:
 def preparer_errors(b) -> list[RecordError]:
     """Ruling 15: the remote preparer's data in B 47-56 against its indicator in 56 (what
     can be told without the database: X21, X22, X24, X25)."""
-    ind = b.preparer_indicator
+    ind = b.peek("preparer_indicator")
     line = b.line
+    if ind is None and not (b.peek("preparer_port") or b.peek("preparer_filer") or b.peek("preparer_office")):
+        return []  # the common case, told without typing the B
     data = b.preparer_port or b.preparer_filer or b.preparer_office
     if ind not in (None, "1"):
         return [error("X21", line=line, first_column=56, last_column=56, record_id="B",

@@ -387,8 +387,41 @@ def _importer_number_problem(f: Field, value, record):
 # ---------------------------------------------------------------- record rules
 
 
+@lru_cache(maxsize=None)
+def _blank_tests(layout: Layout, names: tuple[str, ...]) -> tuple[slice, ...] | None:
+    """The columns of text fields whose value is None exactly when they are blank: a rule
+    can tell from the record's text, without typing it, that it has nothing to say.
+    None when a field is not plain text (then the rule types the record)."""
+    fields = [layout.field(n) for n in names]
+    if any(f.value_kind != "text" for f in fields):
+        return None
+    return tuple(f.slice for f in fields)
+
+
+_K_PAIRS = tuple(name for n in range(1, 7) for name in (f"importer_number_{n}", f"address_request_{n}"))
+
+
+def _k_pairs_contiguous(layout: Layout, text: str) -> bool:
+    """From the text alone: no pair follows an empty one and no code stands alone."""
+    slices = _blank_tests(layout, _K_PAIRS)
+    if slices is None:
+        return False
+    gap = False
+    for i in range(0, 12, 2):
+        number = text[slices[i]].strip(" ")
+        if not number:
+            if text[slices[i + 1]].strip(" "):
+                return False
+            gap = True
+        elif gap:
+            return False
+    return True
+
+
 def _rule_k(record, layout, line, text, bad):
     """Importer/code pairs must be contiguous (X38)."""
+    if _k_pairs_contiguous(layout, text):
+        return []
     out = []
     seen_gap = None
     for n in range(1, 7):
@@ -465,8 +498,16 @@ def _pre_v7_fields(layout: Layout) -> tuple[Field, ...]:
     return tuple(f for f in layout.value_fields if f.codes == "pre_v7")
 
 
+@lru_cache(maxsize=None)
+def _pre_v7_blank_tests(layout: Layout) -> tuple[slice, ...] | None:
+    return _blank_tests(layout, tuple(f.name for f in _pre_v7_fields(layout)))
+
+
 def _rule_pre_v7(record, layout, line, text, bad):
     """Ruling 18: what pre-v7 answers carry in today's filler is read, with one warning."""
+    slices = _pre_v7_blank_tests(layout)
+    if slices is not None and not any(text[s].strip(" ") for s in slices):
+        return []  # the fields are blank: nothing to read, and the record stays untyped
     present = [f for f in _pre_v7_fields(layout) if getattr(record, f.name) is not None]
     if not present:
         return []
@@ -479,7 +520,10 @@ def _rule_pre_v7(record, layout, line, text, bad):
 def _rule_k1(record, layout, line, text, bad):
     # Before 2015 a K1 without a bond carried zeros in the amount; since, spaces (ruling 18).
     f = layout.field("bond_amount")
-    if f.cls == "(S)N" and record.bond_amount == 0 and record.result_code != 1:
+    amount = text[f.slice]
+    if f.cls != "(S)N" or not amount or amount.strip("0"):
+        return []  # only zeros type as 0: the record stays untyped
+    if record.bond_amount == 0 and record.result_code != 1:
         return [_err("W32", f, layout, line, text[f.slice], severity=WARNING)]
     return []
 

@@ -4,9 +4,10 @@ a plain-Python floor measured in the same run.
     .venv/bin/python benchmarks/diff.py [--importers N ...] [--jobs 1 2]
 
 For each N (default 100,000 and 1,000,000): the database of benchmarks/ki.py, and a TP
-file of N importers (T1 T2 TD TE TF TL each, every tenth one with a different mailing
-address so that the run finds discrepancies too). The floor: plain Python in a fresh
-process reading the same file line by line, slicing the compared columns of T1/T2 and
+file of the same generated importers' 5106 (T1 T2 TD TE TF TL each; about one in ten
+inconsistent and one in ten differing by a USPS abbreviation, so that the run finds
+discrepancies and warnings too; `abisim generate importers`). The floor: plain Python in a
+fresh process reading the same file line by line, slicing the compared columns of T1/T2 and
 reading the same importer and bond rows from SQLite, comparing the same fields. Then
 `abisim diff FILE --db DB --json --jobs J` runs in a fresh process, its output thrown
 away; figures are wall time and the peak resident memory of the process tree. Targets
@@ -28,41 +29,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import abisim  # noqa: E402
-from abisim.layouts import layout_set  # noqa: E402
-from ki import build, number  # noqa: E402
+from abisim.generate.importers import Mix  # noqa: E402
+from abisim.generate.output import write  # noqa: E402
+from ki import SEED, build  # noqa: E402
+from proc import children  # noqa: E402
 
 AS_OF = "2026-11-25"
 
 
 def write_tp(path: Path, n: int) -> None:
+    """The 5106 of the first N generated importers (the database's: the mix changes only
+    their 5106), one in ten inconsistent with its bond data, one in ten with a street
+    spelled out where CBP abbreviates it (a warning)."""
     if path.exists() and path.stat().st_size > 0:
         return
-    ls = layout_set()
-    tail = [
-        abisim.render_record(abisim.make(ls["TD"], entries_per_year="3", usage_importer_of_record="X",
-                                         phone="3125550100")),
-        abisim.render_record(abisim.make(ls["TE"], mail_address_type="1")),
-        abisim.render_record(abisim.make(ls["TF"], email="CUSTOMS@IMPORTER.EXAMPLE")),
-        abisim.render_record(abisim.make(ls["TL"], signature="X", certifier_name="SMITH,JANE",
-                                         certifier_title="PRESIDENT")),
-    ]
-    t2 = abisim.render_record(abisim.make(ls["T2"], mail_city="CHICAGO", mail_state="IL",
-                                          mail_postal_code="60601", mail_country="US"))
-    head = [abisim.render_record(abisim.make(ls["A"], site_code="3901", id_code="XJ5", password="PASS01",
-                                             application_id="TP")),
-            abisim.render_record(abisim.make(ls["B"], port="3901", filer_code="XJ5", application_id="TP"))]
-    with open(path, "w", encoding="latin-1") as f:
-        f.write("\n".join(head) + "\n")
-        for i in range(n):
-            address = f"{i % 9000 + 1} MAIN ST" if i % 10 else f"{i % 9000 + 1} MAIN STREET WEST"
-            t1 = abisim.render_record(abisim.make(ls["T1"], action="U", importer_number=number(i),
-                                                  importer_name=f"IMPORTER {i}", mail_address_1=address,
-                                                  importer_type="C"))
-            f.write("\n".join([t1, t2, *tail]) + "\n")
-        f.write(abisim.render_record(abisim.make(ls["Y"], port="3901", filer_code="XJ5", application_id="TP",
-                                                 record_count=6 * n if 6 * n < 100_000 else None)) + "\n")
-        f.write(abisim.render_record(abisim.make(ls["Z"], site_code="3901", id_code="XJ5")) + "\n")
+    out = path.parent / f"gen-tp-{n}"
+    write(out, n, seed=SEED, mix=Mix(inconsistent=0.1, abbreviated=0.1), as_of=dt.date.fromisoformat(AS_OF),
+          per_file=n, fixture=False)
+    (out / "5106" / "importers-0001.abi").rename(path)
 
 
 def _rss_kb(pid: int) -> int:
@@ -71,19 +55,6 @@ def _rss_kb(pid: int) -> int:
             return next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
     except (OSError, StopIteration):
         return 0
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
 
 
 FLOOR = r"""
@@ -128,7 +99,7 @@ def run(tp: Path, db: Path, jobs: int = 1, floor: bool = False) -> tuple[float, 
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while p.poll() is None:
-        peak = max(peak, _rss_kb(p.pid) + sum(_rss_kb(c) for c in _children(p.pid)))
+        peak = max(peak, _rss_kb(p.pid) + sum(_rss_kb(c) for c in children(p.pid)))
         time.sleep(0.1)
     return time.perf_counter() - t0, peak / 1024, p.returncode
 
@@ -141,13 +112,13 @@ def main() -> None:
     out = Path("benchmarks/out")
     out.mkdir(parents=True, exist_ok=True)
     biggest = max(args.importers)
-    db = out / f"ki-{biggest}.sqlite3"
+    db = out / f"gen-{biggest}.sqlite3"
     build(db, biggest).close()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"machine: {platform.node()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"date: {dt.date.today().isoformat()}")
     for n in sorted(args.importers):
-        tp = out / f"diff-{n}.abi"
+        tp = out / f"gen-diff-{n}.abi"
         write_tp(tp, n)
         floor_s, floor_mb, _ = run(tp, db, floor=True)
         print(f"{n:>9,} importers ({tp.stat().st_size / 1e6:.0f} MB TP file) against {biggest:,} bonds")

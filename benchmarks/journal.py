@@ -38,7 +38,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=5_000)
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
-    store = build(Path(f"benchmarks/out/ki-{args.importers}.sqlite3"), args.importers)
+    store = build(Path(f"benchmarks/out/gen-{args.importers}.sqlite3"), args.importers)
     configs = {"no journal": (None, False),
                "bodies kept, a row a commit": (JournalPolicy("keep"), False),
                "bodies kept, batched (serve)": (JournalPolicy("keep"), True),

@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/ki.py [--importers N] [--queries Q] [--db PATH]
 
-Builds a generated database (kept between runs at benchmarks/out/ki-N.sqlite3), then, in
-one process and interleaved so that the machine's noise falls on both alike:
+Builds a generated database (`abisim generate importers`, kept between runs at
+benchmarks/out/gen-N.sqlite3), then, in one process and interleaved so that the machine's
+noise falls on both alike:
   (floor) plain sqlite3 doing the same lookups (the filer; the importer; its bonds) and one
           journal insert in one transaction per transmission (WAL, synchronous=NORMAL);
   (abisim) Q bond-query transmissions of one importer number each through
@@ -26,8 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import abisim  # noqa: E402
-from abisim import fixtures, sample  # noqa: E402
+from abisim import sample  # noqa: E402
 from abisim.clock import fixed  # noqa: E402
+from abisim.generate.importers import importer_number  # noqa: E402
+from abisim.generate.output import to_store  # noqa: E402
 from abisim.layouts import layout_set  # noqa: E402
 from abisim.simulator import Simulator  # noqa: E402
 from abisim.store import Store  # noqa: E402
@@ -35,29 +38,22 @@ from abisim.store import Store  # noqa: E402
 AS_OF = dt.date(2026, 11, 25)
 
 
+SEED = 1
+
+
 def number(i: int) -> str:
-    return f"{i // 10_000_000 + 10:02d}-{i % 10_000_000:07d}00"
+    """The i-th importer of the generated database."""
+    return importer_number(i, SEED)
 
 
 def build(path: Path, n: int) -> Store:
+    """N generated importers, each with its continuous bond (abisim generate importers)."""
     store = Store(path)
     if store.conn.execute("SELECT COUNT(*) FROM importers").fetchone()[0] >= n:
         return store
     store.reset()
-    fixtures.load(store, {"format": "abisim-fixture-1", "filers": sample.FILERS, "sureties": sample.SURETIES})
-    conn = store.conn
     t0 = time.perf_counter()
-    with store.transaction():
-        conn.executemany(
-            "INSERT INTO importers (importer_number, status, importer_type, name, mail_address_1, mail_city, "
-            "mail_state, mail_postal_code, mail_country) VALUES (?, 'active', 'C', ?, ?, 'CHICAGO', 'IL', '60601', 'US')",
-            ((number(i), f"IMPORTER {i}", f"{i % 9000 + 1} MAIN ST") for i in range(n)))
-        conn.executemany(
-            "INSERT INTO bonds (bond_number, surety_code, amount, effective_date) VALUES (?, '036', 50000, '2024-01-01')",
-            ((f"99{i:07d}",) for i in range(n)))
-        conn.executemany(
-            "INSERT INTO bond_parties (bond_number, importer_number, role, name) VALUES (?, ?, 'principal', ?)",
-            ((f"99{i:07d}", number(i), f"IMPORTER {i}") for i in range(n)))
+    to_store(store, n, seed=SEED, as_of=AS_OF)
     print(f"built {n:,} importers and {n:,} bonds in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return store
 
@@ -79,14 +75,16 @@ def run(sim: Simulator, batch: list[bytes]) -> float:
     return time.perf_counter() - t0
 
 
-def floor(path: Path, numbers: list[str], bodies: list[bytes]) -> float:
-    """The same lookups and one journal insert per transaction, in plain sqlite3."""
+def floor(path: Path, numbers: list[str], bodies: list[bytes], answer: bytes) -> float:
+    """The same lookups and one journal insert per transaction (the exchange's row, both
+    bodies, ``answer`` standing for each answer), in plain sqlite3."""
     import sqlite3
 
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     received = dt.datetime.now(dt.timezone.utc).isoformat()
+    text = answer.decode()
     t0 = time.perf_counter()
     for number, body in zip(numbers, bodies):
         conn.execute("BEGIN IMMEDIATE")
@@ -94,8 +92,10 @@ def floor(path: Path, numbers: list[str], bodies: list[bytes]) -> float:
         conn.execute("SELECT * FROM importers WHERE importer_number = ?", (number,)).fetchone()
         conn.execute("SELECT b.*, p.role FROM bond_parties p JOIN bonds b ON b.bond_number = p.bond_number "
                      "WHERE p.importer_number = ?", (number,)).fetchall()
-        conn.execute("INSERT INTO journal (received, as_of, filer_code, application_id, direction, body) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (received, "2026-11-25", "XJ5", "KI", "in", body.decode()))
+        conn.execute("INSERT INTO journal (received, as_of, channel, filer_code, application_id, "
+                     "answer_application_id, status, ms, request_bytes, answer_bytes, request, answer) "
+                     "VALUES (?, ?, 'python', ?, ?, ?, 'accepted', 0.1, ?, ?, ?, ?)",
+                     (received, "2026-11-25", "XJ5", "KI", "KR", len(body), len(answer), body.decode(), text))
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - t0
     conn.close()
@@ -104,7 +104,7 @@ def floor(path: Path, numbers: list[str], bodies: list[bytes]) -> float:
 
 def without_journal(sim: Simulator, batch: list[bytes]) -> float:
     """The same run with the journal rows not written (the instance's method replaced)."""
-    sim.store.journal_add = lambda **kw: 0
+    sim.store.journal_add = lambda *a, **kw: 0
     try:
         return run(sim, batch)
     finally:
@@ -117,7 +117,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=20_000)
     ap.add_argument("--db", default=None)
     args = ap.parse_args()
-    path = Path(args.db or f"benchmarks/out/ki-{args.importers}.sqlite3")
+    path = Path(args.db or f"benchmarks/out/gen-{args.importers}.sqlite3")
     store = build(path, args.importers)
     with store.transaction() as conn:  # earlier runs' journal rows: every run starts alike
         conn.execute("DELETE FROM journal")
@@ -127,12 +127,13 @@ def main() -> None:
     rnd = random.Random(11)
     numbers = [number(rnd.randrange(args.importers)) for _ in single]
     run(sim, single[:500])  # warm the caches
-    floor(path, numbers[:500], single[:500])
+    answer = sim.submit(single[0])
+    floor(path, numbers[:500], single[:500], answer)
     # Interleaved rounds, best of each: the machine is shared, noise falls on all three alike.
     t1 = tf = tn = float("inf")
     chunks = [single[i::3] for i in range(3)]
     for chunk in chunks:
-        tf = min(tf, floor(path, numbers[:len(chunk)], chunk) / len(chunk))
+        tf = min(tf, floor(path, numbers[:len(chunk)], chunk, answer) / len(chunk))
         t1 = min(t1, run(sim, chunk) / len(chunk))
         tn = min(tn, without_journal(sim, chunk) / len(chunk))
     t6 = run(sim, six)

@@ -39,6 +39,7 @@ from abisim.layouts import layout_set  # noqa: E402
 from abisim.sample import envelope  # noqa: E402
 from abisim.server import free_port  # noqa: E402
 from ki import build, number  # noqa: E402
+from proc import children  # noqa: E402
 
 TOKEN = "xj5-sample-token"
 
@@ -94,7 +95,7 @@ def start_bare(port: int, answer: bytes) -> subprocess.Popen:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its children, in seconds."""
     total = 0.0
-    for p in [pid, *_children(pid)]:
+    for p in [pid, *children(pid)]:
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
@@ -102,19 +103,6 @@ def cpu_seconds(pid: int) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
 
 
 def in_process(db: Path, n_importers: int, count: int) -> float:
@@ -239,7 +227,7 @@ def main() -> None:
     ap.add_argument("--importers", type=int, default=1_000_000)
     ap.add_argument("--workers", type=int, default=2, help="the multi-process run (1: none)")
     args = ap.parse_args()
-    db = Path(f"benchmarks/out/ki-{args.importers}.sqlite3")
+    db = Path(f"benchmarks/out/gen-{args.importers}.sqlite3")
     build(db, args.importers).close()
     inproc = in_process(db, args.importers, 3000)
     from abisim.clock import fixed

@@ -32,7 +32,7 @@ from abisim.layouts import layout_set  # noqa: E402
 
 def generate(n_records: int, seed: int = 1) -> bytes:
     """Valid transmissions of every application until n_records records."""
-    from strategies import APPLICATIONS, details
+    from abisim.strategies import APPLICATIONS, details
     from abisim.sample import envelope
 
     rnd = random.Random(seed)

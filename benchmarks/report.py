@@ -3,8 +3,9 @@ headless browser.
 
     .venv/bin/python benchmarks/report.py [--importers N] [--browser PATH]
 
-Uses the data of benchmarks/diff.py (a TP file of N importers, every tenth with a
-different mailing address, against the database of benchmarks/ki.py). Runs
+Uses the data of benchmarks/diff.py (a TP file of N generated importers, one in ten
+inconsistent and one in ten differing by an abbreviation, against the database of
+benchmarks/ki.py). Runs
 `abisim diff FILE --db DB --html OUT --junit OUT.xml`, then opens OUT in headless
 Chromium: the page itself records, in `data-ready-ms`, the milliseconds from navigation
 until its index is filtered and its first page drawn. Asserts the targets: the page under
@@ -54,9 +55,9 @@ def main() -> None:
     n = args.importers
     out = Path("benchmarks/out")
     out.mkdir(parents=True, exist_ok=True)
-    db = out / f"ki-{n}.sqlite3"
+    db = out / f"gen-{n}.sqlite3"
     build(db, n).close()
-    tp = out / f"diff-{n}.abi"
+    tp = out / f"gen-diff-{n}.abi"
     write_tp(tp, n)
     page = out / f"report-{n}.html"
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")

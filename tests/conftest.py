@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
+from hypothesis import settings
+
+# CI (CI=true) runs every property test on a fixed sequence of examples, so that a run is
+# repeatable; elsewhere each run draws new ones and may find what CI has not (`make fuzz`
+# explores further).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 AS_OF = dt.date(2026, 11, 25)
 

@@ -223,3 +223,14 @@ def test_openapi_schemas_are_the_validating_models(client):
     assert ref == "#/components/schemas/FaultsRequest"
     assert spec["components"]["schemas"]["FaultsRequest"] == FaultsRequest.model_json_schema(
         ref_template="#/components/schemas/{model}")
+
+
+def test_a_content_length_of_unicode_digits_is_not_a_server_error(abisim_server):
+    import socket
+
+    host, port = abisim_server.url.rsplit("/", 1)[-1].rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as s:
+        s.sendall(b"POST /v1/transmissions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer xj5-sample-token\r\n"
+                  b"Content-Length: 1\xb2\r\n\r\n")
+        head = s.recv(4096).split(b"\r\n", 1)[0]
+    assert head.startswith(b"HTTP/1.1 4"), head

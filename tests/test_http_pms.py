@@ -117,3 +117,9 @@ def test_mail_by_smtp_is_in_the_outbox_over_http(abisim_server, client):
     assert client.get("/v1/mail", headers=abisim_server.admin_headers).status_code == 403
     notes = client.get("/v1/notifications", headers=abisim_server.headers("XJ5")).json()["notifications"]
     assert notes[-1]["kind"] == "pms-mail-answer"
+
+
+@pytest.mark.parametrize("message_id", ["5\u00b2", "\u0661", "1\u00b9"])  # digits to str.isdigit, not to int()
+def test_a_mail_id_of_unicode_digits_is_not_found(abisim_server, client, message_id):
+    assert client.get(f"/v1/mail/{message_id}", headers=abisim_server.headers("XJ5")).status_code == 404
+    assert client.get(f"/v1/admin/mail/{message_id}", headers=abisim_server.admin_headers).status_code == 404

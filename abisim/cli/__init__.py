@@ -24,7 +24,8 @@ from abisim.cli.common import Group
 COMMAND_MODULES = {"parse": "parse", "layouts": "layouts", "db": "db", "submit": "submit", "query": "query",
                    "diff": "diff", "pms": "pms", "bond-team": "bond_team", "importer": "importer", "poa": "poa",
                    "filers": "filers", "notifications": "notifications", "mail": "mail", "serve": "serve",
-                   "journal": "journal", "samples": "samples", "demo": "demo"}
+                   "journal": "journal", "samples": "samples", "demo": "demo",
+                   "certify": "certify", "generate": "generate"}
 
 
 def load_command(group: click.Group, name: str) -> click.Command | None:

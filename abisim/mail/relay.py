@@ -18,7 +18,7 @@ from abisim.store import Store
 def parse_relay(text: str) -> tuple[str, int]:
     """HOST:PORT -> (host, port); ValueError when it is not that."""
     host, sep, port = text.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise ValueError(f"expected HOST:PORT, got {text!r}")
     return host.strip("[]"), int(port)
 
