@@ -55,10 +55,13 @@ class Offloader:
     MAX_BROKEN = 3
 
     def takes(self, data: bytes | str) -> bool:
-        """Whether ``data`` goes to the pool (never for a database in memory: unshared)."""
+        """Whether ``data`` goes to the pool: never for a database in memory (unshared), nor
+        for a simulator whose ``submit`` is its own (a certification's: the pool's is plain)."""
+        from abisim.simulator import Simulator
+
         threshold = self.policy.threshold
         return (threshold is not None and len(data) > threshold and self.sim.store.path != ":memory:"
-                and self._broken < self.MAX_BROKEN)
+                and type(self.sim).submit is Simulator.submit and self._broken < self.MAX_BROKEN)
 
     def submit(self, data: bytes | str, *, started: float | None = None, **kw) -> bytes:
         """The answer to one transmission, journaled (``Simulator.submit``'s keywords)."""

@@ -100,6 +100,15 @@ def test_small_transmissions_and_a_memory_database_stay_in_the_server():
     assert not Offloader(sim, OffloadPolicy(threshold=None)).takes(data * 1000)
 
 
+def test_a_simulator_with_its_own_submit_answers_everything_itself(tmp_path):
+    class Own(Simulator):
+        def submit(self, data, **kw):
+            return super().submit(data, **kw)
+    own = Own(_simulator(tmp_path / "cbp.sqlite3").store, fixed(AS_OF))
+    data = (ROOT / "samples/answers/ki-magic-2.in.abi").read_bytes()
+    assert not Offloader(own, OffloadPolicy(threshold=0)).takes(data)
+
+
 def test_a_transmission_whose_answering_process_dies_is_answered_in_the_server(tmp_path):
     sim = _simulator(tmp_path / "cbp.sqlite3")
     ctx = multiprocessing.get_context("spawn")
