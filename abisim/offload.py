@@ -18,6 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import multiprocessing as mp
+import os
 import signal
 import threading
 import time
@@ -108,7 +109,7 @@ class Offloader:
                 policy = sim.journal.policy
                 self._pool = concurrent.futures.ProcessPoolExecutor(
                     self.policy.processes, mp_context=mp.get_context("spawn"), initializer=_start,
-                    initargs=(sim.store.path, sim.layouts.versions, sim.lenient, policy, self.gate))
+                    initargs=(os.getpid(), sim.store.path, sim.layouts.versions, sim.lenient, policy, self.gate))
             return self._pool
 
     def _reset(self) -> None:
@@ -136,9 +137,9 @@ class _Returned(Journal):
         self.rows.append((row, changed_data))
 
 
-def _start(db: str, versions: tuple[str, ...], lenient: bool, policy: JournalPolicy | None, gate) -> None:
+def _start(server: int, db: str, versions: tuple[str, ...], lenient: bool, policy: JournalPolicy | None,
+           gate) -> None:
     global _sim, _gate
-    from abisim import workers
     from abisim.clock import Clock
     from abisim.layouts import layout_set
     from abisim.simulator import Simulator
@@ -146,11 +147,19 @@ def _start(db: str, versions: tuple[str, ...], lenient: bool, policy: JournalPol
     from abisim.structure import parse_table
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the pool
-    workers.die_with_parent()
+    threading.Thread(target=_watch, args=(server,), name="abisim-offload-watch", daemon=True).start()
     _sim = Simulator(Store(db), Clock(), layout_set(versions), lenient=lenient, journal=policy)
     _sim.journal = _Returned(_sim.store, policy)
     _gate = gate
     parse_table()
+
+
+def _watch(server: int) -> None:
+    """Exit when the server has gone, however it went. (Not PR_SET_PDEATHSIG: that follows
+    the thread that started this process - a request's worker thread, which may end.)"""
+    while os.getppid() == server:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _ready() -> None:

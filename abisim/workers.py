@@ -46,12 +46,12 @@ def _worker(db: str, clock_value, server_kw: dict, lenient: bool, journal) -> No
     from abisim.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops the workers (SIGTERM)
-    die_with_parent()
+    _die_with_parent()
     sim = Simulator(Store(db), SharedClock(clock_value), lenient=lenient, journal=journal)
     Server(sim, reuse_port=True, **server_kw).run()
 
 
-def die_with_parent() -> None:
+def _die_with_parent() -> None:
     """Linux: SIGTERM when the supervisor dies, however it dies (no orphaned workers)."""
     try:
         import ctypes

@@ -129,3 +129,16 @@ def test_a_transmission_whose_answering_process_dies_is_answered_in_the_server(t
     assert answers == [(ROOT / "samples/answers/ki-magic-2.out.abi").read_bytes()]
     [row] = sim.store.journal()
     assert row["channel"] == "tcp" and row["status"] == "accepted"
+
+
+def test_the_pool_outlives_the_thread_that_started_it(pooled):
+    # The server's worker threads come and go; the answering processes must stay.
+    sim, offloader = pooled
+    data = (ROOT / "samples/answers/ki-magic-2.in.abi").read_bytes()
+    first = threading.Thread(target=offloader.submit, args=(data,))
+    first.start()
+    first.join(60)
+    pids = {p.pid for p in offloader._pool._processes.values()}
+    for _ in range(3):
+        assert offloader.submit(data) == (ROOT / "samples/answers/ki-magic-2.out.abi").read_bytes()
+    assert offloader._broken == 0 and {p.pid for p in offloader._pool._processes.values()} >= pids
