@@ -156,7 +156,8 @@ def main() -> None:
         return
     port, tcp_port = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, "-m", "abisim.cli", "serve", "--db", db, "--port", str(port),
-                             "--tcp-port", str(tcp_port), "--as-of", AS_OF.isoformat(), "--admin-token", "b", *args.serve_option],
+                             "--tcp-port", str(tcp_port), "--as-of", AS_OF.isoformat(), "--admin-token", "b",
+                             *args.serve_option],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(400):
@@ -169,10 +170,12 @@ def main() -> None:
         ctx = multiprocessing.get_context("fork")
         stop, count = ctx.Event(), ctx.Value("q", 0)
         target = tcp_port if args.attacker == "tcp" else port
-        attacker = ctx.Process(target=hostile, args=(args.attacker, target, args.attack_bytes, args.worst, stop, count), daemon=True)
+        attacker = ctx.Process(target=hostile, daemon=True,
+                               args=(args.attacker, target, args.attack_bytes, args.worst, stop, count))
         attacker.start()
         time.sleep(1)
-        report(f"{args.attack_bytes >> 10} KiB {args.worst.upper()} over {args.attacker}", latencies(port, tcp_port, args.seconds))
+        label = f"{args.attack_bytes >> 10} KiB {args.worst.upper()} over {args.attacker}"
+        report(label, latencies(port, tcp_port, args.seconds))
         stop.set()
         attacker.join(30)
         print(f"the attacker's transmissions answered meanwhile: {count.value}")

@@ -65,8 +65,8 @@ def register(main: click.Group) -> None:
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, max_header, keep_alive_timeout, request_timeout,
               max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_transmission_timeout, offload_threshold,
-              offload_processes, tcp_test_filers, smtp_port, smtp_require_auth, mail_relay, sample, lenient, log_level, journal_bodies, journal_max_rows,
-              journal_max_body, workers, as_of):
+              offload_processes, tcp_test_filers, smtp_port, smtp_require_auth, mail_relay, sample, lenient,
+              log_level, journal_bodies, journal_max_rows, journal_max_body, workers, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
         --smtp-port CBP's PMS mailboxes (docs/pms.md). Port 0 asks for a free port; the
         ports listened on are printed."""
