@@ -530,13 +530,19 @@ class _Builder:
     def _decide(self, next_token: str) -> None:
         """A record that did not fit: either records are missing before it (supply them,
         X37...) or it is out of place (skip it, X35). Whichever lets the next record fit
-        wins; supplying wins a tie."""
+        wins; when both do, for a detail record the reading with fewer errors (a repeated
+        record is one X35, not a list of records missing before it), supplying on a tie;
+        for an envelope record, supplying (a second A opens a batch: ruling 21)."""
         rec, token = self.pending
         self.pending = None
         order = self.order
         planned = order.plan(token)
         supplied_fits = planned is not None and order.fits(next_token, planned[2])
-        if planned is not None and (supplied_fits or not order.fits(next_token)):
+        skipped_fits = order.fits(next_token)
+        envelope = token in ("A", "Y", "Z") or token.startswith("B_")
+        if supplied_fits and skipped_fits and len(planned[0]) > 1 and not envelope:
+            supplied_fits = False  # both readings explain what follows: the one saying less wins
+        if planned is not None and (supplied_fits or not skipped_fits):
             self.errors.extend(order.supply(planned, token, rec.line, rec.record_id))
             self._place(rec, token)
         else:

@@ -145,7 +145,8 @@ def test_a_client_trickling_bytes_is_cut_off_at_the_transmission_deadline(sim):
     assert b"X1 FS02   TRANSMISSION NOT WHOLE IN TIME" in answer and b"X1RF999" in answer
     assert answer.startswith(b"A3901XJ5")  # the A record read is mirrored
     [row] = sim.store.journal(channel="tcp")
-    assert row["status"] == "rejected" and row["request_bytes"] == sent
+    # the client may send a byte or more while the server's reject is on its way
+    assert row["status"] == "rejected" and len(a_record) < row["request_bytes"] <= sent
 
 
 def test_transmissions_within_the_deadline_keep_the_connection(sim):
