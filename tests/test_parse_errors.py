@@ -119,6 +119,12 @@ def test_record_out_of_sequence_is_x35():
     assert (e.line, e.first_column, e.last_column, e.record_id) == (3, 1, 80, "T1")
 
 
+def test_a_repeated_record_is_one_x35_not_records_missing_before_it():
+    lines = list(TP)
+    lines.insert(3, TP[2])  # the T1 sent twice: it could also open a second 5106 missing T2-TL
+    assert [(e.code, e.line) for e in errors_of(lines) if e.code != "X32"] == [("X35", 4)]
+
+
 def test_more_than_99_p1_is_x36():
     xp = (ANSWERS / "xp-ctpat.in.abi").read_text().split("\n")[:-1]
     lines = xp[:2] + [xp[2]] * 100 + [put(xp[3], 13, "     ")] + xp[4:]
