@@ -184,16 +184,28 @@ _NO_ERRORS: tuple = ()
 _new_parsed = _fast_init(ParsedRecord)
 
 
-class _ClassesByPrefix(dict):
-    """Record class by the first two characters of a record, inside a block of one
-    application: one lookup per record. A class is made the first time its prefix is
-    seen, so a parse generates only the classes of the records it meets."""
+class _PrefixTable(dict):
+    """Record class by the first two characters of a record: one lookup per record. A
+    class is looked up (and made) the first time its prefix is seen, then kept."""
+
+    def __missing__(self, prefix: str):
+        cls = self[prefix] = self.class_of(prefix)
+        return cls
+
+    def get(self, prefix, default=None):
+        cls = self[prefix]
+        return default if cls is None else cls
+
+
+class _ClassesByPrefix(_PrefixTable):
+    """Inside a block of one application: a parse generates only the classes of the
+    records it meets."""
 
     def __init__(self, layouts: Mapping[str, Layout]) -> None:
         super().__init__()
         self.layouts = layouts
 
-    def __missing__(self, prefix: str):
+    def class_of(self, prefix: str):
         layouts = self.layouts
         layout = layouts.get(prefix)
         if layout is None and len(prefix) == 2:
@@ -201,13 +213,7 @@ class _ClassesByPrefix(dict):
             one = layouts.get(prefix[0])
             if one is not None and " " <= prefix[1] <= "~" and (prefix[0] != "K" or prefix[1] == " "):
                 layout = one
-        cls = layout_class(layout) if layout is not None and len(prefix) == 2 else None
-        self[prefix] = cls
-        return cls
-
-    def get(self, prefix, default=None):
-        cls = self[prefix]
-        return default if cls is None else cls
+        return layout_class(layout) if layout is not None and len(prefix) == 2 else None
 
 
 @functools.lru_cache(maxsize=None)
@@ -223,24 +229,17 @@ _OPAQUE = layout_class(OPAQUE_LAYOUT)
 _OPAQUE._token = "OPAQUE"
 
 
-class _OpaqueClasses(dict):
+class _OpaqueClasses(_PrefixTable):
     """Inside a block abisim does not simulate: envelope records as usual, the rest opaque."""
 
     def __init__(self, layouts: LayoutSet) -> None:
         super().__init__()
         self.envelope = _classes_by_prefix(layouts)
 
-    def __missing__(self, prefix: str):
+    def class_of(self, prefix: str):
         if prefix[:1] in ("A", "B", "Y", "Z"):
-            cls = self.envelope[prefix]
-        else:
-            cls = _OPAQUE if len(prefix) == 2 and all(" " <= c <= "~" for c in prefix) else None
-        self[prefix] = cls
-        return cls
-
-    def get(self, prefix, default=None):
-        cls = self[prefix]
-        return default if cls is None else cls
+            return self.envelope[prefix]
+        return _OPAQUE if len(prefix) == 2 and all(" " <= c <= "~" for c in prefix) else None
 
 
 @functools.lru_cache(maxsize=None)
