@@ -6,7 +6,7 @@ import datetime as dt
 
 from abisim import codes
 from abisim.errors import narrative
-from abisim.layouts import LayoutSet, layout_set
+from abisim.layouts import Layout, LayoutSet, layout_set
 from abisim.records import Record, make
 from abisim.store import Store, date_of
 from abisim.validate import importer_number_format
@@ -54,26 +54,35 @@ def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
                    notes: list[str] | None = None) -> list[Record]:
     """The KR detail records for one importer number, in ruling 2's order. What the
     layouts in force cannot write is said in ``notes`` (for the journal)."""
+    return [make(layout, **values) for layout, values in
+            answer_values(store, importer_number, as_of, address_request, layouts, notes)]
+
+
+def answer_values(store: Store, importer_number: str | None, as_of: dt.date,
+                  address_request: str | None = None, layouts: LayoutSet | None = None,
+                  notes: list[str] | None = None) -> list[tuple[Layout, dict]]:
+    """:func:`answer_records` as (layout, field values) pairs: what the records are made
+    of, or written from directly (abisim.ki_fast)."""
     ls = layouts or layout_set()
     k1 = ls["K1"]
     no_bond = 0 if _zero_filled(ls) else None
     number = importer_number or ""
     importer, switch, rows = store.importer_and_bonds(number) if importer_number_format(number) else (None, 0, 0)
     if importer is None:
-        return [make(k1, importer_number=importer_number, result_code=RESULT_NOT_ON_FILE, bond_amount=no_bond)]
+        return [(k1, dict(importer_number=importer_number, result_code=RESULT_NOT_ON_FILE, bond_amount=no_bond))]
     name = _cut(importer["name"], 32)
     status = importer["status"]
-    out: list[Record] = []
+    out: list[tuple[Layout, dict]] = []
     bonds = visible_bonds(store, number, as_of, rows) if status == "active" else []
     if status == "voided":
-        out.append(make(k1, importer_number=number, result_code=RESULT_VOIDED, importer_name=name,
-                        bond_amount=no_bond))
+        out.append((k1, dict(importer_number=number, result_code=RESULT_VOIDED, importer_name=name,
+                             bond_amount=no_bond)))
     elif status == "inactive":
-        out.append(make(k1, importer_number=number, result_code=RESULT_INACTIVE, importer_name=name,
-                        bond_amount=no_bond))
+        out.append((k1, dict(importer_number=number, result_code=RESULT_INACTIVE, importer_name=name,
+                             bond_amount=no_bond)))
     elif not bonds:
-        out.append(make(k1, importer_number=number, result_code=RESULT_NO_BOND, importer_name=name,
-                        bond_amount=no_bond))
+        out.append((k1, dict(importer_number=number, result_code=RESULT_NO_BOND, importer_name=name,
+                             bond_amount=no_bond)))
     else:
         for bond in bonds:
             out.extend(_bond_records(ls, importer, bond, switch, as_of, notes))
@@ -82,7 +91,7 @@ def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
 
 
 def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
-                  notes: list[str] | None = None) -> list[Record]:
+                  notes: list[str] | None = None) -> list[tuple[Layout, dict]]:
     amount = bond["amount"]
     small = amount <= MAX_K1_AMOUNT
     k2 = ls["K2"]
@@ -108,41 +117,41 @@ def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
             notes.append(f"W33 {narrative('W33')}: importer {importer['importer_number']} bond "
                          f"{bond['bond_number']} amount {amount} ({ls['K1'].version})")
     return [
-        make(ls["K1"], importer_number=importer["importer_number"], result_code=RESULT_BOND,
-             importer_name=_cut(importer["name"], 32), surety_code=bond["surety_code"],
-             activity_code=codes.ACTIVITY_CODE_TO_LETTER.get(bond["activity_code"]),
-             bond_amount=k1_amount, bond_port=bond["port"],
-             effective_date=date_of(bond["effective_date"]), bond_number=bond["bond_number"],
-             amount_location=location),
-        make(k2, **k2_values),
+        (ls["K1"], dict(importer_number=importer["importer_number"], result_code=RESULT_BOND,
+                        importer_name=_cut(importer["name"], 32), surety_code=bond["surety_code"],
+                        activity_code=codes.ACTIVITY_CODE_TO_LETTER.get(bond["activity_code"]),
+                        bond_amount=k1_amount, bond_port=bond["port"],
+                        effective_date=date_of(bond["effective_date"]), bond_number=bond["bond_number"],
+                        amount_location=location)),
+        (k2, k2_values),
     ]
 
 
-def _address_records(ls: LayoutSet, importer, physical: bool) -> list[Record]:
+def _address_records(ls: LayoutSet, importer, physical: bool) -> list[tuple[Layout, dict]]:
     out = []
     k4_extra = {}
     if "importer_name" in ls["K4"].value_fields_names:  # pre-v7 layout
         k4_extra = dict(importer_name=_cut(importer["name"], 32), importer_number=importer["importer_number"])
     if importer["mail_address_1"] or importer["mail_city"]:
-        out.append(make(ls["K3"], address_1=_cut(importer["mail_address_1"], 32),
-                        address_2=_cut(importer["mail_address_2"], 32)))
-        out.append(make(ls["K4"], city=_cut(importer["mail_city"], 21), state=importer["mail_state"],
-                        postal_code=importer["mail_postal_code"], **k4_extra))
+        out.append((ls["K3"], dict(address_1=_cut(importer["mail_address_1"], 32),
+                                   address_2=_cut(importer["mail_address_2"], 32))))
+        out.append((ls["K4"], dict(city=_cut(importer["mail_city"], 21), state=importer["mail_state"],
+                                   postal_code=importer["mail_postal_code"], **k4_extra)))
     if physical and (importer["physical_address_1"] or importer["physical_city"]):
-        out.append(make(ls["K5"], address_1=_cut(importer["physical_address_1"], 32),
-                        address_2=_cut(importer["physical_address_2"], 32)))
-        out.append(make(ls["K6"], city=_cut(importer["physical_city"], 21), state=importer["physical_state"],
-                        postal_code=importer["physical_postal_code"], **k4_extra))
+        out.append((ls["K5"], dict(address_1=_cut(importer["physical_address_1"], 32),
+                                   address_2=_cut(importer["physical_address_2"], 32))))
+        out.append((ls["K6"], dict(city=_cut(importer["physical_city"], 21), state=importer["physical_state"],
+                                   postal_code=importer["physical_postal_code"], **k4_extra)))
     if "K7" in ls.layouts:
         legal = importer["legal_name"] or importer["name"]
         center = importer["center_id"] or "NOTELG"
         description = codes.CENTER_IDS.get(center, "").upper()
-        out.append(make(ls["K7"], legal_name=legal[:30], center_id=center,
-                        center_description=description[:30] or None))
+        out.append((ls["K7"], dict(legal_name=legal[:30], center_id=center,
+                                   center_description=description[:30] or None)))
         if len(legal) > 30:
-            out.append(make(ls["K8"], qualifier="IN1", overflow=legal[30:100]))
+            out.append((ls["K8"], dict(qualifier="IN1", overflow=legal[30:100])))
         if len(description) > 30:
-            out.append(make(ls["K8"], qualifier="IN2", overflow=description[30:100]))
+            out.append((ls["K8"], dict(qualifier="IN2", overflow=description[30:100])))
     return out
 
 
