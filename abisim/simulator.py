@@ -70,6 +70,10 @@ class Context:
 class Simulator:
     """CBP's side of ABI over a database. Thread-safe: one SQLite connection per thread."""
 
+    # The common bond query answered without record objects (abisim.ki_fast); off, every
+    # transmission takes the general path (the tests compare the two).
+    fast_queries = True
+
     def __init__(self, db: Store | str | os.PathLike | None = None, clock: Clock | None = None,
                  layouts: str | LayoutSet | None = None, *, lenient: bool = False,
                  journal: JournalPolicy | None = JournalPolicy()) -> None:
@@ -145,6 +149,8 @@ class Simulator:
         One transaction holds the reads and the exchange's journal row, as the general path
         would commit it (no CBP data changes: synchronous=NORMAL); a server's rows go with
         its next batch instead, the reads then in a read snapshot."""
+        if not self.fast_queries:
+            return None
         form = ki_fast.form(self.layouts)
         store = self.store
         if form is None or store.fault_hook is not None or APPLICATIONS.get("KI") != _KI_RULE:
