@@ -25,7 +25,7 @@ from typing import NamedTuple
 from abisim.layouts import Field, Layout, LayoutSet
 from abisim.records import RECORD_LENGTH, convert, field_text, format_date6
 from abisim import validate
-from abisim.validate import importer_number_format
+from abisim.validate import IMPORTER_NUMBER_PATTERNS
 
 QUERY_APP, ANSWER_APP = "KI", "KR"
 TEST_MODE_PASSWORD = "TEST00"  # ruling 9: test mode takes the general path
@@ -136,12 +136,17 @@ class KiForm:
         at = lambda rid, name: index[_group(rid, name)] - 1  # noqa: E731 (a position in m.groups())
         self._sender = tuple(at("A", name) for name in ("site_code", "id_code", "password"))
         self._pairs = tuple((at("K", f"importer_number_{n}"), at("K", f"address_request_{n}")) for n in range(1, 7))
+        # The K's columns from its n-th pair on (0-based), which must be blank when pair n is.
+        self._after = tuple(slice(k.field(f"importer_number_{n}").start - 1, RECORD_LENGTH) for n in range(1, 7))
         self._date = at("A", "transmission_date"), a.field("transmission_date")
+        # An importer number of any of its formats (abisim.validate's), in one match.
+        self._importer_number = re.compile("|".join(f"(?:{p.pattern})" for p in IMPORTER_NUMBER_PATTERNS.values())
+                                           ).fullmatch
         # The answer's envelope: the input's text, with these columns rewritten.
         self._answer_a = tuple((a.field(name).slice, " " * a.field(name).length) for name in ANSWER_A_BLANK) + (
             (a.field("application_id").slice, ANSWER_APP.ljust(a.field("application_id").length)),)
         self._answer_b = ((b.field("application_id").slice, ANSWER_APP.ljust(b.field("application_id").length)),)
-        self._trailer = _TrailerTemplate(b, y)
+        self._trailer = _trailer_writer(b, y)
 
     def read(self, data: bytes) -> Query | None:
         """The query in ``data``, or None when anything about it is not the common case."""
@@ -157,26 +162,29 @@ class KiForm:
         if m is None:
             return None
         g = m.groups()
+        well_formed = self._importer_number
         at, f = self._date
         try:
             convert(f, g[at])  # six digits that are no date (X10)
         except ValueError:
             return None
         pairs = []
-        ended = False
         for number_at, code_at in self._pairs:
             number = g[number_at]
-            code = g[code_at]
-            if number[0] == " " and not number.strip(" "):
-                if code != " ":
-                    return None  # a code without its importer number (X38)
-                ended = True
-            elif ended or importer_number_format(number) is None:
-                return None  # a pair after an empty one (X38), a malformed number (R03)
-            else:
-                pairs.append((number.rstrip(" "), code.rstrip(" ") or None))
-        site, id_code, password = (g[i].rstrip(" ") or None for i in self._sender)
-        return Query(site, id_code, password, tuple(pairs), text[:RECORD_LENGTH],
+            if number.isspace():
+                break
+            if well_formed(number) is None:
+                return None  # a malformed number: answered with a warning (R03)
+            pairs.append((number.rstrip(" "), g[code_at].rstrip(" ") or None))
+        if len(pairs) < len(self._pairs):
+            # After the first empty pair, nothing: a code without its number or a pair
+            # after an empty one is X38.
+            k = text[width * 2:width * 2 + RECORD_LENGTH]
+            if not k[self._after[len(pairs)]].isspace():
+                return None
+        site, id_code, password = self._sender
+        return Query(g[site].rstrip(" ") or None, g[id_code].rstrip(" "), g[password].rstrip(" ") or None,
+                     tuple(pairs), text[:RECORD_LENGTH],
                      text[width:width + RECORD_LENGTH], text[4 * width:4 * width + RECORD_LENGTH])
 
     def answer(self, query: Query, details: list[str]) -> bytes:
@@ -187,43 +195,36 @@ class KiForm:
         b = query.b
         for where, text in self._answer_b:
             b = b[:where.start] + text + b[where.stop:]
-        y = self._trailer.render(query.b, len(details))
+        y = self._trailer(query.b, len(details))
         return "\n".join((a, b, *details, y, query.z, "")).encode("ascii")
 
 
-class _TrailerTemplate:
-    """The answer's Y from its B: the B's port, filer and office, the answer's application,
-    the count of detail records (blank when it does not fit)."""
-
-    def __init__(self, b: Layout, y: Layout) -> None:
-        copied = ("port", "filer_code", "filer_office")
-        parts: list = []
-        for f in y.fields:
-            if f.value_kind == "id":
-                parts.append(f.const)
-            elif f.name in copied:
-                g = b.field(f.name)
-                if g.length != f.length:
-                    raise ValueError(f"Y {f.name} is not as long as B's")
-                parts.append(g.slice)
-            elif f.name == "application_id":
-                parts.append(ANSWER_APP.ljust(f.length))
-            elif f.name == "record_count":
-                parts.append(f.length)
-            else:
-                parts.append(" " * f.length)
-        self.parts = tuple(parts)
-
-    def render(self, b_text: str, count: int) -> str:
-        out = []
-        for p in self.parts:
-            if isinstance(p, str):
-                out.append(p)
-            elif isinstance(p, slice):
-                out.append(b_text[p])
-            else:
-                out.append(f"{count:0{p}d}" if count < 10 ** p else " " * p)
-        return "".join(out)
+def _trailer_writer(b: Layout, y: Layout):
+    """``y(b_text, count)``: the answer's Y from its B - the B's port, filer and office, the
+    answer's application, the count of detail records (blank when it does not fit) -
+    generated from the two layout tables."""
+    copied = ("port", "filer_code", "filer_office")
+    parts = []
+    count = "''"
+    for f in y.fields:
+        if f.value_kind == "id":
+            parts.append(repr(f.const))
+        elif f.name in copied:
+            g = b.field(f.name)
+            if g.length != f.length:
+                raise ValueError(f"Y {f.name} is not as long as B's")
+            parts.append(f"b[{g.start - 1}:{g.end}]")
+        elif f.name == "application_id":
+            parts.append(repr(ANSWER_APP.ljust(f.length)))
+        elif f.name == "record_count":
+            count = f"(f'{{n:0{f.length}d}}' if n < {10 ** f.length} else {' ' * f.length!r})"
+            parts.append("count")
+        else:
+            parts.append(repr(" " * f.length))
+    src = f"def y(b, n):\n    count = {count}\n    return ''.join(({', '.join(parts)},))"
+    env: dict = {}
+    exec(compile(src, f"<Y from B {y.version}>", "exec"), env)
+    return env["y"]
 
 
 def write(layout: Layout, values: dict) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import os
 import threading
 import time
@@ -73,6 +74,7 @@ class Simulator:
     # The common bond query answered without record objects (abisim.ki_fast); off, every
     # transmission takes the general path (the tests compare the two).
     fast_queries = True
+    _form_of = _form = None  # the layout set whose fast path tables are at hand, and those
 
     def __init__(self, db: Store | str | os.PathLike | None = None, clock: Clock | None = None,
                  layouts: str | LayoutSet | None = None, *, lenient: bool = False,
@@ -151,7 +153,10 @@ class Simulator:
         its next batch instead, the reads then in a read snapshot."""
         if not self.fast_queries:
             return None
-        form = ki_fast.form(self.layouts)
+        ls = self.layouts
+        if self._form_of is not ls:
+            self._form, self._form_of = ki_fast.form(ls), ls
+        form = self._form
         store = self.store
         if form is None or store.fault_hook is not None or APPLICATIONS.get("KI") != _KI_RULE:
             return None
@@ -182,7 +187,7 @@ class Simulator:
             return None
 
     def _fast_answer(self, form, query, auth_filer, as_of, notes) -> bytes:
-        sender = self.store.filer(query.id_code)
+        sender = self.store.sender_checks(query.id_code)
         if sender is None or _refuses(sender, query, auth_filer):
             raise _NotCommon  # a reject: the general path writes it
         ls = self.layouts
@@ -267,13 +272,15 @@ class _NotCommon(Exception):
     common case after all (its sender is refused): nothing was written."""
 
 
-def _refuses(sender, query, auth_filer: str | None) -> bool:
-    """Whether the envelope checks refuse a recognized query's sender (X09, X17, X20):
-    its sites, its password, the authenticated filer, the applications it may send."""
-    sites = _codes(sender, "sites")
-    allowed = _codes(sender, "applications")
+def _refuses(sender: tuple[str, str, str], query, auth_filer: str | None) -> bool:
+    """Whether the envelope checks refuse a recognized query's sender (X09, X17, X20), as
+    :func:`_envelope_errors` would: its sites, its password, the authenticated filer, the
+    applications it may send (``sender``: Store.sender_checks)."""
+    sites, password, applications = sender
+    sites = _code_set(sites) if sites else None
+    allowed = _code_set(applications) if applications else None
     return bool((sites and query.site_code not in sites)
-                or (sender["password"] and query.password != sender["password"])
+                or (password and query.password != password)
                 or (auth_filer is not None and query.id_code != auth_filer)
                 or (allowed and ki_fast.QUERY_APP not in allowed))
 
@@ -400,9 +407,14 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
     return sorted(out, key=lambda e: (e.line or 0, e.first_column or 0))
 
 
-def _codes(filer, column: str) -> set[str]:
+def _codes(filer, column: str) -> frozenset[str]:
     """A comma-separated column of a filer's row (sites, applications, sends_for ...)."""
-    return {x for x in filer[column].split(",") if x} if filer is not None and filer[column] else set()
+    return _code_set(filer[column]) if filer is not None and filer[column] else frozenset()
+
+
+@functools.lru_cache(maxsize=1024)
+def _code_set(text: str) -> frozenset[str]:
+    return frozenset(x for x in text.split(",") if x)
 
 
 def _preparer_errors(b: Record, store: Store) -> list[RecordError]:

@@ -246,6 +246,52 @@ def _journal_insert_sql(cols: tuple[str, ...]) -> str:
     return f"INSERT INTO journal ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
+class _Transaction:
+    """:meth:`Store.transaction` (a class, not a generator: it is on every bond query's path)."""
+
+    __slots__ = ("store", "durable", "conn", "lock", "relaxed", "joined")
+
+    def __init__(self, store: "Store", durable: bool) -> None:
+        self.store, self.durable = store, durable
+
+    def __enter__(self) -> sqlite3.Connection:
+        store = self.store
+        conn = store.conn
+        self.joined = conn.in_transaction
+        if self.joined:  # nested: join the outer transaction
+            return conn
+        if self.durable and store._journal_pending:
+            store.flush_journal()  # the journal keeps the order of exchanges
+        self.relaxed = relaxed = not self.durable and store.path != ":memory:"
+        if relaxed:
+            conn = store._local.current = store._relaxed_conn()
+        self.lock = lock = store._writer_lock()
+        try:
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
+        self.conn = conn
+        return conn
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self.joined:
+            return False
+        try:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        finally:
+            self._release()
+        return False
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            fcntl.flock(self.lock, fcntl.LOCK_UN)
+        if self.relaxed:
+            self.store._local.current = None
+
+
 class StoreError(RuntimeError):
     """A database abisim cannot use: another program's, or a newer abisim's."""
 
@@ -344,41 +390,16 @@ class Store:
             self._memory_conn.close()
             self._memory_conn = None
 
-    @contextlib.contextmanager
-    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception.
+    def transaction(self, *, durable: bool = True) -> "_Transaction":
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (a context manager
+        giving the connection; inside another transaction of this thread, that one).
 
         ``durable=False`` commits without waiting for the disk (WAL, synchronous=NORMAL):
         still atomic and safe from a process crash, but the last such commits may be lost
         to a power failure until the next durable commit. Only for work that changes no
         CBP data (a bond query's journal rows).
         """
-        conn = self.conn
-        if conn.in_transaction:  # nested: join the outer transaction
-            yield conn
-            return
-        if durable and self._journal_pending:
-            self.flush_journal()  # the journal keeps the order of exchanges
-        relaxed = not durable and self.path != ":memory:"
-        if relaxed:
-            conn = self._local.current = self._relaxed_conn()
-        lock = self._writer_lock()
-        try:
-            if lock is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
-                conn.execute("COMMIT")
-        finally:
-            if lock is not None:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-            if relaxed:
-                self._local.current = None
+        return _Transaction(self, durable)
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -525,6 +546,14 @@ class Store:
     def filer(self, code: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM filers WHERE filer_code = ?", (code,)).fetchone()
 
+    def sender_checks(self, code: str) -> tuple[str, str, str] | None:
+        """What checking a sender reads of its filer row: its sites, its password and the
+        applications it may send (None: no such filer)."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute("SELECT sites, password, applications FROM filers WHERE filer_code = ?",
+                           (code,)).fetchone()
+
     def filer_by_token(self, token: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM filers WHERE token = ?", (token,)).fetchone()
 
@@ -598,6 +627,10 @@ class Store:
                 # Inside a transaction, never wait for another flush: it may be waiting for ours.
                 self.flush_journal(wait=not self.conn.in_transaction)
             return
+        conn = self.conn
+        if conn.in_transaction:  # the exchange's own transaction (a bond query's, a data change's)
+            self._journal_insert(conn, [(row, max_rows)])
+            return
         with self.transaction(durable=False) as conn:
             self._journal_insert(conn, [(row, max_rows)])
 
@@ -629,7 +662,7 @@ class Store:
         cols = tuple(rows[0][0])
         sql = _journal_insert_sql(cols)
         if len(rows) == 1:  # the common one-shot case: the new row's id, without a query
-            last = conn.execute(sql, [rows[0][0][c] for c in cols]).lastrowid
+            last = conn.execute(sql, tuple(rows[0][0].values())).lastrowid
         else:
             conn.executemany(sql, [[row[c] for c in cols] for row, _ in rows])
             last = conn.execute("SELECT MAX(id) FROM journal").fetchone()[0]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import NamedTuple
 
 from abisim import codes
 from abisim.errors import narrative
@@ -49,6 +51,31 @@ def _zero_filled(ls: LayoutSet) -> bool:
     return ls["K1"].field("bond_amount").cls == "N"
 
 
+class _Answer(NamedTuple):
+    """What the layouts in force make of an answer, looked up once per layout set."""
+
+    k1: Layout
+    k2: Layout
+    k3: Layout
+    k4: Layout
+    k5: Layout
+    k6: Layout
+    k7: Layout | None
+    k8: Layout | None
+    no_bond: int | None  # the K1 amount without a bond
+    zero_filled: bool
+    amount_10: bool  # the 2015 K2: bond user status and the 10-digit amount
+    k4_names: bool  # pre-v7 K4 and K6: the importer's name and number
+
+
+@functools.lru_cache(maxsize=None)
+def _answer_layouts(ls: LayoutSet) -> _Answer:
+    zero_filled = _zero_filled(ls)
+    return _Answer(*(ls[r] for r in ("K1", "K2", "K3", "K4", "K5", "K6")), ls.get("K7"), ls.get("K8"),
+                   0 if zero_filled else None, zero_filled, "bond_amount_10" in ls["K2"].value_fields_names,
+                   "importer_name" in ls["K4"].value_fields_names)
+
+
 def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
                    address_request: str | None = None, layouts: LayoutSet | None = None,
                    notes: list[str] | None = None) -> list[Record]:
@@ -64,8 +91,8 @@ def answer_values(store: Store, importer_number: str | None, as_of: dt.date,
     """:func:`answer_records` as (layout, field values) pairs: what the records are made
     of, or written from directly (abisim.ki_fast)."""
     ls = layouts or layout_set()
-    k1 = ls["K1"]
-    no_bond = 0 if _zero_filled(ls) else None
+    plan = _answer_layouts(ls)
+    k1, no_bond = plan.k1, plan.no_bond
     number = importer_number or ""
     importer, switch, rows = store.importer_and_bonds(number) if importer_number_format(number) else (None, 0, 0)
     if importer is None:
@@ -85,16 +112,15 @@ def answer_values(store: Store, importer_number: str | None, as_of: dt.date,
                              bond_amount=no_bond)))
     else:
         for bond in bonds:
-            out.extend(_bond_records(ls, importer, bond, switch, as_of, notes))
-    out.extend(_address_records(ls, importer, address_request == "1"))
+            out.extend(_bond_records(plan, importer, bond, switch, as_of, notes))
+    out.extend(_address_records(plan, importer, address_request == "1"))
     return out
 
 
-def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
+def _bond_records(plan: _Answer, importer, bond, switch: bool, as_of: dt.date,
                   notes: list[str] | None = None) -> list[tuple[Layout, dict]]:
     amount = bond["amount"]
     small = amount <= MAX_K1_AMOUNT
-    k2 = ls["K2"]
     k2_values = dict(
         name_qualifier=importer["name_qualifier"],
         name_line_2=_cut(importer["name_line_2"], 32),
@@ -102,7 +128,7 @@ def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
         pms_status="Y" if switch else "N",
         sufficiency="Y" if bond["sufficient"] else "N",
     )
-    if "bond_amount_10" in k2.value_fields_names:  # the 2015 K2: bond user status and the 10-digit amount
+    if plan.amount_10:
         if bond["role"] == "user":
             ended = date_of(bond["user_delete_date"])
             k2_values["user_status"] = "T" if ended is not None and ended <= as_of else "A"
@@ -110,48 +136,48 @@ def _bond_records(ls: LayoutSet, importer, bond, switch: bool, as_of: dt.date,
         k2_values["bond_amount_10"] = None if small else amount
     k1_amount = amount if small else None
     location = "1" if small else "2"
-    if _zero_filled(ls) and not small:
+    if plan.zero_filled and not small:
         # Ruling 18: the 2010 layout has nowhere for 10 digits; the journal says so.
         k1_amount, location = MAX_K1_AMOUNT, None
         if notes is not None:
             notes.append(f"W33 {narrative('W33')}: importer {importer['importer_number']} bond "
-                         f"{bond['bond_number']} amount {amount} ({ls['K1'].version})")
+                         f"{bond['bond_number']} amount {amount} ({plan.k1.version})")
     return [
-        (ls["K1"], dict(importer_number=importer["importer_number"], result_code=RESULT_BOND,
+        (plan.k1, dict(importer_number=importer["importer_number"], result_code=RESULT_BOND,
                         importer_name=_cut(importer["name"], 32), surety_code=bond["surety_code"],
                         activity_code=codes.ACTIVITY_CODE_TO_LETTER.get(bond["activity_code"]),
                         bond_amount=k1_amount, bond_port=bond["port"],
                         effective_date=date_of(bond["effective_date"]), bond_number=bond["bond_number"],
                         amount_location=location)),
-        (k2, k2_values),
+        (plan.k2, k2_values),
     ]
 
 
-def _address_records(ls: LayoutSet, importer, physical: bool) -> list[tuple[Layout, dict]]:
+def _address_records(plan: _Answer, importer, physical: bool) -> list[tuple[Layout, dict]]:
     out = []
     k4_extra = {}
-    if "importer_name" in ls["K4"].value_fields_names:  # pre-v7 layout
+    if plan.k4_names:
         k4_extra = dict(importer_name=_cut(importer["name"], 32), importer_number=importer["importer_number"])
     if importer["mail_address_1"] or importer["mail_city"]:
-        out.append((ls["K3"], dict(address_1=_cut(importer["mail_address_1"], 32),
-                                   address_2=_cut(importer["mail_address_2"], 32))))
-        out.append((ls["K4"], dict(city=_cut(importer["mail_city"], 21), state=importer["mail_state"],
-                                   postal_code=importer["mail_postal_code"], **k4_extra)))
+        out.append((plan.k3, dict(address_1=_cut(importer["mail_address_1"], 32),
+                                  address_2=_cut(importer["mail_address_2"], 32))))
+        out.append((plan.k4, dict(city=_cut(importer["mail_city"], 21), state=importer["mail_state"],
+                                  postal_code=importer["mail_postal_code"], **k4_extra)))
     if physical and (importer["physical_address_1"] or importer["physical_city"]):
-        out.append((ls["K5"], dict(address_1=_cut(importer["physical_address_1"], 32),
-                                   address_2=_cut(importer["physical_address_2"], 32))))
-        out.append((ls["K6"], dict(city=_cut(importer["physical_city"], 21), state=importer["physical_state"],
-                                   postal_code=importer["physical_postal_code"], **k4_extra)))
-    if "K7" in ls.layouts:
+        out.append((plan.k5, dict(address_1=_cut(importer["physical_address_1"], 32),
+                                  address_2=_cut(importer["physical_address_2"], 32))))
+        out.append((plan.k6, dict(city=_cut(importer["physical_city"], 21), state=importer["physical_state"],
+                                  postal_code=importer["physical_postal_code"], **k4_extra)))
+    if plan.k7 is not None:
         legal = importer["legal_name"] or importer["name"]
         center = importer["center_id"] or "NOTELG"
         description = codes.CENTER_IDS.get(center, "").upper()
-        out.append((ls["K7"], dict(legal_name=legal[:30], center_id=center,
-                                   center_description=description[:30] or None)))
+        out.append((plan.k7, dict(legal_name=legal[:30], center_id=center,
+                                  center_description=description[:30] or None)))
         if len(legal) > 30:
-            out.append((ls["K8"], dict(qualifier="IN1", overflow=legal[30:100])))
+            out.append((plan.k8, dict(qualifier="IN1", overflow=legal[30:100])))
         if len(description) > 30:
-            out.append((ls["K8"], dict(qualifier="IN2", overflow=description[30:100])))
+            out.append((plan.k8, dict(qualifier="IN2", overflow=description[30:100])))
     return out
 
 
