@@ -215,18 +215,34 @@ FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account"
                  "sends_for", "prepares_at", "email")
 
 
+# The importer's columns that a bond query's answer shows (KR K1-K8), no more: the 5106
+# copy (tp_records) and the contact fields are not read on every query.
+ANSWER_IMPORTER_COLUMNS = (
+    "importer_number", "status", "name", "name_qualifier", "name_line_2", "legal_name",
+    "mail_address_1", "mail_address_2", "mail_city", "mail_state", "mail_postal_code",
+    "physical_address_1", "physical_address_2", "physical_city", "physical_state",
+    "physical_postal_code", "center_id",
+)
 _BOND_ROW_COLUMNS = (*BOND_COLUMNS, "role", "user_add_date", "user_delete_date")
 _IMPORTER_AND_BONDS = f"""
-    SELECT {', '.join('i.' + c for c in IMPORTER_COLUMNS)},
+    SELECT {', '.join('i.' + c for c in ANSWER_IMPORTER_COLUMNS)},
            (SELECT 1 FROM pms_switches s WHERE s.importer_number = i.importer_number),
            {', '.join('b.' + c for c in BOND_COLUMNS)}, p.role, p.add_date, p.delete_date
     FROM importers i
     LEFT JOIN bond_parties p ON p.importer_number = i.importer_number
         AND EXISTS (SELECT 1 FROM bonds x WHERE x.bond_number = p.bond_number AND x.bond_type = '8')
     LEFT JOIN bonds b ON b.bond_number = p.bond_number
-    WHERE i.importer_number = ?
-    ORDER BY b.effective_date, b.bond_number,
-             CASE p.role WHEN 'principal' THEN 0 WHEN 'co-principal' THEN 1 ELSE 2 END"""
+    WHERE i.importer_number = ?"""
+# bonds_of's order (effective date, bond number, best role first), made in Python: most
+# importers have one row, which an ORDER BY would still sort in a temporary b-tree.
+_ROLE_RANK = {"principal": 0, "co-principal": 1}  # then the bond's users
+_IB_EFFECTIVE = len(ANSWER_IMPORTER_COLUMNS) + 1 + BOND_COLUMNS.index("effective_date")
+_IB_BOND = len(ANSWER_IMPORTER_COLUMNS) + 1 + BOND_COLUMNS.index("bond_number")
+_IB_ROLE = len(ANSWER_IMPORTER_COLUMNS) + 1 + len(BOND_COLUMNS)
+
+
+def _bond_order(row: tuple) -> tuple:
+    return row[_IB_EFFECTIVE], row[_IB_BOND], _ROLE_RANK.get(row[_IB_ROLE], 2)
 
 
 def default_path() -> str:
@@ -377,6 +393,7 @@ class Store:
 
     def close(self) -> None:
         self.flush_journal()
+        self._local.__dict__.pop("tuples", None)
         fd = getattr(self._local, "lock_fd", None)
         if fd is not None:
             os.close(fd)
@@ -521,16 +538,24 @@ class Store:
             (importer_number,)).fetchall()
 
     def importer_and_bonds(self, importer_number: str) -> tuple[dict | None, bool, list[dict]]:
-        """One query for what a bond query answers: the importer (or None), whether its PMS
-        switch is set, and the rows of :meth:`bonds_of`, in the same order."""
-        cur = self.conn.cursor()
-        cur.row_factory = None
+        """One query for what a bond query answers: the importer (or None; the columns of
+        ``ANSWER_IMPORTER_COLUMNS``), whether its PMS switch is set, and the rows of
+        :meth:`bonds_of`, in the same order."""
+        conn = self.conn
+        cur = self._local.__dict__.get("tuples")
+        if cur is None or cur.connection is not conn:  # a cursor per connection, rows as tuples
+            cur = conn.cursor()
+            cur.row_factory = None
+            if self.path != ":memory:":
+                self._local.tuples = cur
         rows = cur.execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
+        if len(rows) > 1:  # then every row names a bond (a LEFT JOIN without one gives one row)
+            rows.sort(key=_bond_order)
         if not rows:
             return None, False, []
-        n = len(IMPORTER_COLUMNS)
+        n = len(ANSWER_IMPORTER_COLUMNS)
         first = rows[0]
-        importer = dict(zip(IMPORTER_COLUMNS, first[:n]))
+        importer = dict(zip(ANSWER_IMPORTER_COLUMNS, first[:n]))
         bonds = [dict(zip(_BOND_ROW_COLUMNS, row[n + 1:])) for row in rows if row[n + 1] is not None]
         return importer, first[n] is not None, bonds
 

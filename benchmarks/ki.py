@@ -1,6 +1,6 @@
 """KI answers per second, in-process, against N importers and N bonds (default 1,000,000).
 
-    .venv/bin/python benchmarks/ki.py [--importers N] [--queries Q] [--db PATH]
+    .venv/bin/python benchmarks/ki.py [--importers N] [--queries Q] [--rounds R] [--sections] [--db PATH]
 
 Builds a generated database (`abisim generate importers`, kept between runs at
 benchmarks/out/gen-N.sqlite3), then, in one process and interleaved so that the machine's
@@ -8,9 +8,12 @@ noise falls on both alike:
   (floor) plain sqlite3 doing the same lookups (the filer; the importer; its bonds) and one
           journal insert in one transaction per transmission (WAL, synchronous=NORMAL);
   (abisim) Q bond-query transmissions of one importer number each through
-          ``Simulator.submit`` (parse, envelope, rules, render, journal, one transaction);
+          ``Simulator.submit`` (the common KI's fast path: read, sender checks, bond
+          query, answer, journal row, one transaction);
   (no journal) the same with the journal rows not written: the journal's share.
-Then Q/6 transmissions of six numbers each. Target: abisim >= 0.5 of the floor.
+Rounds alternate the three; the best of each counts (wall clock, and CPU time, which the
+other work of a shared machine disturbs less). Then Q/6 transmissions of six numbers each.
+``--sections`` also prints where a KI's time goes. Target: abisim >= 0.5 of the floor.
 """
 
 from __future__ import annotations
@@ -158,7 +161,7 @@ def sections(sim: Simulator, batch: list[bytes]) -> dict[str, float]:
         spent.setdefault("transaction: COMMIT, unlock", []).append(clock() - t1)
 
     wrap(ki_fast.KiForm, "read", "read the transmission (ki_fast)")
-    wrap(store, "filer", "SQL: the sender's filer row")
+    wrap(store, "sender_checks", "SQL: the sender's filer row")
     wrap(store, "importer_and_bonds", "SQL: importer, bonds, switch")
     wrap(bond_query, "answer_values", "answer values (with their SQL)")
     wrap(ki_fast, "write", "write the detail records")
@@ -224,8 +227,9 @@ def main() -> None:
     print(f"one importer per KI: {rate1:,.0f} answers/s ({t1 * 1e6:.0f} us each; CPU {c1 * 1e6:.0f} us; best of "
           f"{args.rounds} rounds of {len(chunks[0]):,})")
     print(f"  without the journal rows: {1 / tn:,.0f} answers/s ({tn * 1e6:.0f} us; CPU {cn * 1e6:.0f} us); "
-          f"journal share {(t1 - tn) / t1:.0%} of the answer time (CPU {(c1 - cn) / c1:.0%}; "
-          f"target of issue 15 item 6: <= 20%)")
+          f"journal share {(t1 - tn) / t1:.0%} of the answer time (CPU {(c1 - cn) / c1:.0%}), one commit "
+          f"per exchange as in process (served queries batch their rows: benchmarks/journal.py, "
+          f"target of issue 15 item 6 <= 20%)")
     print(f"six importers per KI: {len(six) * 6:,} answers in {t6:.2f} s = {rate6:,.0f} answers/s")
     if args.sections:
         print("where a one-importer KI's time goes (median us per KI):")
