@@ -165,9 +165,12 @@ class Simulator:
             return None
         as_of = self.as_of
         notes: list[str] = []
-        batched = self.journal.batched
+        journal = self.journal
         try:
-            if batched or self.journal.policy is None:
+            # The row in the reads' transaction only for a plain journal writing each row;
+            # any other (batched, none, another process's) gets its row as the general path
+            # gives it, after a read snapshot.
+            if journal.batched or journal.policy is None or type(journal) is not Journal:
                 if store.path == ":memory:":  # one connection for every thread: all under the lock
                     with self._lock:
                         with store.snapshot():
