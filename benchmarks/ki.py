@@ -145,7 +145,8 @@ def sections(sim: Simulator, batch: list[bytes]) -> dict[str, float]:
                 return f(*a, **kw)
             finally:
                 spent.setdefault(label, []).append(clock() - t0)
-        patched.append((owner, name, owner.__dict__.get(name, None) if isinstance(owner, type) else None))
+        # Put back afterwards: a class's or a module's own function; an instance's is deleted.
+        patched.append((owner, name, owner.__dict__.get(name) if not isinstance(owner, Store) else None))
         setattr(owner, name, timed_call)
 
     transaction = store.transaction
@@ -176,10 +177,10 @@ def sections(sim: Simulator, batch: list[bytes]) -> dict[str, float]:
     finally:
         del store.transaction
         for owner, name, original in patched:
-            if isinstance(owner, type):
-                setattr(owner, name, original)
-            else:
+            if original is None:
                 delattr(owner, name)
+            else:
+                setattr(owner, name, original)
     out = {label: statistics.median(ts) * len(ts) / len(batch) * 1e6 for label, ts in spent.items()}
     out["answer values (with their SQL)"] -= out.get("SQL: importer, bonds, switch", 0.0)
     out["answer values, less their SQL"] = out.pop("answer values (with their SQL)")
