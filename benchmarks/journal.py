@@ -66,17 +66,19 @@ def main() -> None:
           f"{args.rounds} rounds")
     base = statistics.median(times["no journal"])
     cpu_base = statistics.median(cpu_times["no journal"])
-    worst = 0.0
+    worst = cpu_worst = 0.0
     for name, ts in times.items():
         each = statistics.median(ts)
         cost = each / base - 1
         cpu = statistics.median(cpu_times[name])
         if "batched" in name:  # what `abisim serve` and the live fixture do
             worst = max(worst, cost)
+            cpu_worst = max(cpu_worst, cpu / cpu_base - 1)
         print(f"{name:<28} {each * 1e6:6.0f} us per KI answer" + ("" if name == "no journal" else f"  ({cost:+.0%})")
               + f"; CPU {cpu * 1e6:4.0f} us" + ("" if name == "no journal" else f" ({cpu / cpu_base - 1:+.0%})"))
     print(f"target: the journal costs a served KI at most {TARGET:.0%}: "
-          f"{'met' if worst <= TARGET else 'NOT met'} (worst +{worst:.0%})")
+          f"{'met' if worst <= TARGET else 'NOT met'} (worst {worst:+.0%}; in CPU time "
+          f"{'met' if cpu_worst <= TARGET else 'NOT met'}, worst {cpu_worst:+.0%})")
 
 
 if __name__ == "__main__":
