@@ -541,14 +541,7 @@ class Store:
         """One query for what a bond query answers: the importer (or None; the columns of
         ``ANSWER_IMPORTER_COLUMNS``), whether its PMS switch is set, and the rows of
         :meth:`bonds_of`, in the same order."""
-        conn = self.conn
-        cur = self._local.__dict__.get("tuples")
-        if cur is None or cur.connection is not conn:  # a cursor per connection, rows as tuples
-            cur = conn.cursor()
-            cur.row_factory = None
-            if self.path != ":memory:":
-                self._local.tuples = cur
-        rows = cur.execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
+        rows = self._tuples().execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
         if len(rows) > 1:  # then every row names a bond (a LEFT JOIN without one gives one row)
             rows.sort(key=_bond_order)
         if not rows:
@@ -574,10 +567,20 @@ class Store:
     def sender_checks(self, code: str) -> tuple[str, str, str] | None:
         """What checking a sender reads of its filer row: its sites, its password and the
         applications it may send (None: no such filer)."""
-        cur = self.conn.cursor()
-        cur.row_factory = None
-        return cur.execute("SELECT sites, password, applications FROM filers WHERE filer_code = ?",
-                           (code,)).fetchone()
+        return self._tuples().execute("SELECT sites, password, applications FROM filers WHERE filer_code = ?",
+                                      (code,)).fetchone()
+
+    def _tuples(self) -> sqlite3.Cursor:
+        """A cursor of this thread's current connection whose rows are plain tuples (kept:
+        the bond query's reads are on every query's path)."""
+        conn = self.conn
+        cur = self._local.__dict__.get("tuples")
+        if cur is None or cur.connection is not conn:
+            cur = conn.cursor()
+            cur.row_factory = None
+            if self.path != ":memory:":  # one connection for every thread there: no shared cursor
+                self._local.tuples = cur
+        return cur
 
     def filer_by_token(self, token: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM filers WHERE token = ?", (token,)).fetchone()
