@@ -458,10 +458,14 @@ _RECOGNIZERS: dict = {}
 def recognizer(ls: LayoutSet, validate: bool, newline: str, apps: frozenset, *, compile: bool = True):
     """The recognizer of these applications' blocks (None when one of them cannot be
     stated as a pattern); with ``compile=False``, only one already made."""
+    if not apps or not apps <= _SUPPORTED:
+        return None
+    # One expression per application, and one for all of them: a few to compile at most.
+    apps = apps if len(apps) == 1 else _SUPPORTED
     key = (ls, validate, newline, apps)
     found = _RECOGNIZERS.get(key, False)
     if found is False:
-        if not compile or not apps or not apps <= _SUPPORTED:
+        if not compile:
             return None
         try:
             found = Recognizer(ls, validate, newline, apps)
@@ -529,8 +533,7 @@ class LazyRecords(_Lazy):
             for i in range(self._first, self._first + self._count):
                 line = text[i * width: i * width + RECORD_LENGTH]
                 out.append(classes[line[:2]]._bare(line, i + 1))
-            items = self._items = tuple(out)
-            self._text = self._classes = None
+            items = self._items = tuple(out)  # (text kept: another thread may be reading it)
         return items
 
     def __len__(self) -> int:
@@ -549,7 +552,6 @@ class LazyBatches(_Lazy):
         items = self._items
         if items is None:
             items = self._items = self._make()
-            self._make = None
         return items
 
     def __len__(self) -> int:
