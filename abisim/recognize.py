@@ -401,8 +401,10 @@ class Recognizer:
                     bond = layout.field("bond_number")
                     if bond.value_kind != "text":
                         continue
-                    terminals.setdefault("K1", []).append(f"(?:{_at(bond, _blank(bond))}|{_not_at(bond, _blank(bond))}"
-                                                          f"(?={line}{nl}K2))" + line)
+                    # Ruling 18: a K1 naming a bond is followed by its K2 (W31 otherwise)
+                    k2_next = f"(?={_ANY}{{{RECORD_LENGTH}}}{nl}K2)"
+                    terminals.setdefault("K1", []).append(
+                        f"(?:{_at(bond, _blank(bond))}|{_not_at(bond, _blank(bond))}{k2_next})" + line)
                 else:
                     terminals.setdefault(layout.token, []).append(line)
             if any(t[0] in "ABYZ" for t in terminals):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import abisim
@@ -93,6 +93,20 @@ def test_records_moved_or_repeated_read_alike(batches, data, validate):
     to = data.draw(st.integers(0, len(lines)))
     lines.insert(to, lines[n] if data.draw(st.booleans()) else lines.pop(n))
     same_reading(("\n".join(lines) + "\n").encode("latin-1"), validate)
+
+
+@SETTINGS
+@given(transmissions(apps=("KR",)), st.data(), st.booleans())
+def test_a_bond_whose_k2_is_missing_or_elsewhere_reads_alike(records, data, validate):
+    from abisim.sample import envelope
+
+    details = records[2:-2]
+    k2s = [n for n, r in enumerate(details) if r.record_id == "K2"]
+    assume(k2s)
+    k2 = details.pop(data.draw(st.sampled_from(k2s)))
+    if data.draw(st.booleans()):
+        details.insert(data.draw(st.integers(0, len(details))), k2)
+    same_reading(frame(envelope("KR", details, records[1].filer_code), "\n", True), validate)
 
 
 @pytest.mark.parametrize("validate", [True, False])
