@@ -17,7 +17,7 @@ from abisim.recognize import LazyBatches
 from strategies import APPLICATIONS, transmissions
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture(autouse=True)
