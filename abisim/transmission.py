@@ -531,11 +531,12 @@ def _parse_clean(text: str, ls: LayoutSet, validate: bool) -> Transmission | Non
         if not _RECOGNIZERS:
             return None
     heads = text[::width]
-    apps = frozenset(text[i * width + 10:i * width + 12] for i in _positions(heads, "B"))
+    bs = list(_positions(heads, "B"))
+    apps = frozenset(text[i * width + 10:i * width + 12] for i in bs)
     found = recognizer(ls, validate, newline, apps, compile=worth)
     if found is None or found.pattern.fullmatch(text) is None:
         return None
-    bs, ys = list(_positions(heads, "B")), list(_positions(heads, "Y"))
+    ys = list(_positions(heads, "Y"))
     c0, c1 = found.count_slice
     blank = " " * (c1 - c0)
     if any((said := text[y * width + c0:y * width + c1]) != blank and int(said) != y - b - 1
