@@ -33,9 +33,14 @@ def general(data, validate):
         tm.CLEAN_PATH = True
 
 
-def same_reading(data: bytes, validate: bool) -> bool:
+def same_reading(data: bytes, validate: bool, layouts=None) -> bool:
     """Both paths read ``data`` alike; True when the clean path took it."""
-    old, new = general(data, validate), abisim.parse(data, validate=validate)
+    tm.CLEAN_PATH = False
+    try:
+        old = abisim.parse(data, validate=validate, layouts=layouts)
+    finally:
+        tm.CLEAN_PATH = True
+    new = abisim.parse(data, validate=validate, layouts=layouts)
     assert new.errors == old.errors
     assert new == old
     assert abisim.render(new) == abisim.render(old)
@@ -109,11 +114,12 @@ def test_a_bond_whose_k2_is_missing_or_elsewhere_reads_alike(records, data, vali
     same_reading(frame(envelope("KR", details, records[1].filer_code), "\n", True), validate)
 
 
+@pytest.mark.parametrize("layouts", [None, "ki-2010"])
 @pytest.mark.parametrize("validate", [True, False])
-def test_every_sample_file_reads_alike(validate):
+def test_every_sample_file_reads_alike(validate, layouts):
     taken = 0
     for path in sorted((ROOT / "samples").rglob("*.abi")):
-        taken += same_reading(path.read_bytes(), validate)
+        taken += same_reading(path.read_bytes(), validate, layouts)
     assert taken  # the samples include clean transmissions the recognizer takes
 
 
