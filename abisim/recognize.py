@@ -308,6 +308,21 @@ def _address(layout: Layout) -> str:
     return "(?=" + "|".join(f"(?:{c})" for c in cases) + ")"
 
 
+_RUN = re.compile(r"\[ -~\]\{(\d+)\}")
+
+
+def _merged(pieces: list[str]) -> str:
+    """Neighbouring runs of any printable character as one run (one step for the engine)."""
+    out: list[str] = []
+    for p in pieces:
+        m, last = _RUN.fullmatch(p), _RUN.fullmatch(out[-1]) if out else None
+        if m and last:
+            out[-1] = f"{_ANY}{{{int(last[1]) + int(m[1])}}}"
+        else:
+            out.append(p)
+    return "".join(out)
+
+
 def _line_regex(layout: Layout, validate: bool, relaxed: frozenset = frozenset()) -> str:
     """One record's 80 columns (without the prefix test): typable, printable, and with
     ``validate`` everything the generated check of its layout would find nothing wrong
@@ -320,7 +335,7 @@ def _line_regex(layout: Layout, validate: bool, relaxed: frozenset = frozenset()
             head.append(f"(?!{rid} {{10}}{_ANY}{{68}}{rid})")
         head += _code_lookaheads(layout)
         head += _rule_lookaheads(layout)
-    body = "".join(_field_regex(f, validate, f.name in mandatory) for f in layout.fields)
+    body = _merged([_field_regex(f, validate, f.name in mandatory) for f in layout.fields])
     if sum(f.length for f in layout.fields) != RECORD_LENGTH:
         raise Unsupported(f"{layout.record_id}: layout of {sum(f.length for f in layout.fields)} columns")
     return "".join(head) + body
