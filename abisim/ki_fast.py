@@ -17,13 +17,12 @@ Pure: no database here (the simulator checks the sender and reads the bond data)
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from typing import NamedTuple
 
 from abisim.layouts import Field, Layout, LayoutSet
-from abisim.records import RECORD_LENGTH, convert, field_text, format_date6
+from abisim.records import RECORD_LENGTH, compile_writer, convert
 from abisim import validate
 from abisim.validate import IMPORTER_NUMBER_PATTERNS
 
@@ -232,46 +231,11 @@ def write(layout: Layout, values: dict) -> str:
     **values))`` without making the record."""
     writer = _WRITERS.get(layout)
     if writer is None:
-        writer = _WRITERS[layout] = _compile_writer(layout)
+        writer = _WRITERS[layout] = compile_writer(layout, from_values=True)
     return writer(values)
 
 
 _WRITERS: dict = {}
-
-
-def _compile_writer(layout: Layout):
-    """Code generated from the layout table: each field's columns from its value, the
-    common types inline, anything else as :func:`abisim.records.field_text` writes it
-    (which raises ValueError for a value that does not fit, as rendering a record does)."""
-    env = {"field_text": field_text, "d6": _date6, "_date": dt.date}
-    src = ["def write(d):", "    get = d.get"]
-    parts = []
-    for i, f in enumerate(layout.fields):
-        kind = f.value_kind
-        n = f.length
-        if kind in ("id", "filler"):
-            parts.append(repr(f.const if kind == "id" else " " * n))
-            continue
-        env[f"f{i}"] = f
-        src.append(f"    v = get({f.name!r}, {f.const or None!r})")
-        src.append(f"    if v is None: p{i} = {' ' * n!r}")
-        if kind == "int":
-            src.append(f"    elif type(v) is int and 0 <= v < {10 ** n}: p{i} = str(v).zfill({n})")
-        elif kind == "date":
-            src.append(f"    elif type(v) is _date: p{i} = d6(v)")
-        elif kind != "date8":
-            pad = "rjust" if f.right_justified else "ljust"
-            src.append(f"    elif type(v) is str and len(v) <= {n}: p{i} = v.{pad}({n})")
-        src.append(f"    else: p{i} = field_text(f{i}, v)")
-        parts.append(f"p{i}")
-    src.append(f"    return ''.join(({', '.join(parts)},))")
-    exec(compile("\n".join(src), f"<write {layout.version} {layout.record_id}>", "exec"), env)
-    return env["write"]
-
-
-@functools.lru_cache(maxsize=4096)
-def _date6(value: dt.date) -> str:
-    return format_date6(value)
 
 
 @functools.lru_cache(maxsize=None)

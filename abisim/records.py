@@ -308,10 +308,16 @@ def render_record(record: Record) -> str:
 
 
 def _compile_renderer(layout: Layout):
+    return compile_writer(layout)
+
+
+def compile_writer(layout: Layout, *, from_values: bool = False):
     """Render code generated from the layout: the common value types inline, the rest
-    (dates, raw text kept from bad input, errors) through :func:`field_text`."""
-    src = ["def render(r):"]
-    env = {"field_text": field_text, "d6": _date6_text}
+    (dates, raw text kept from bad input, errors) through :func:`field_text`. It reads a
+    record's attributes, or - ``from_values`` - a dict of field values by name (a missing
+    name is the field's constant or blank), for answers written without record objects."""
+    src = ["def write(d):", "    get = d.get"] if from_values else ["def write(r):"]
+    env = {"field_text": field_text, "d6": _date6_text, "_date": dt.date}
     parts = []
     for i, f in enumerate(layout.fields):
         kind = f.value_kind
@@ -323,21 +329,21 @@ def _compile_renderer(layout: Layout):
             parts.append(repr(" " * n))
             continue
         env[f"f{i}"] = f
-        src.append(f"    v = r.{f.name}")
+        src.append(f"    v = get({f.name!r}, {f.const or None!r})" if from_values else f"    v = r.{f.name}")
         src.append(f"    if v is None: p{i} = {' ' * n!r}")
         if kind == "int":
             src.append(f"    elif type(v) is int and 0 <= v < {10 ** n}: p{i} = str(v).zfill({n})")
         elif kind == "date":
             src.append(f"    elif type(v) is _date: p{i} = d6(v)")
-            env["_date"] = dt.date
         else:
             pad = "rjust" if f.right_justified else "ljust"
             src.append(f"    elif type(v) is str and len(v) <= {n}: p{i} = v.{pad}({n})")
         src.append(f"    else: p{i} = field_text(f{i}, v)")
         parts.append(f"p{i}")
     src.append(f"    return ''.join(({', '.join(parts)},))")
-    exec(compile("\n".join(src), f"<render {layout.version} {layout.record_id}>", "exec"), env)
-    return env["render"]
+    what = "write" if from_values else "render"
+    exec(compile("\n".join(src), f"<{what} {layout.version} {layout.record_id}>", "exec"), env)
+    return env["write"]
 
 
 @lru_cache(maxsize=4096)
