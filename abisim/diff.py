@@ -237,6 +237,8 @@ def json_line(r: ImporterResult) -> str:
 def _json(value) -> str:
     if type(value) is str:
         return encode_basestring_ascii(value)
+    if type(value) is int:
+        return str(value)
     return json.dumps(value)
 
 
