@@ -10,6 +10,7 @@ not a discrepancy. The verdict counts discrepancies only.
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Iterable
 
 import attrs
@@ -106,10 +107,6 @@ def _side(record: Record | None, field: str) -> Side:
     return Side(None if value is None else str(value), record.record_id, (f.start, f.end), record.line)
 
 
-def _first(records: Iterable[Record], record_id: str) -> Record | None:
-    return next((r for r in records if r.record_id == record_id), None)
-
-
 class _Findings:
     def __init__(self) -> None:
         self.items: list[Finding] = []
@@ -131,73 +128,80 @@ class _Findings:
         self.add(code, DISCREPANCY, field, f"{TITLES[code]}: {field}", tp, bond)
 
 
-def compare(importer_5106: Iterable[Record], bond_answer: Iterable[Record], as_of: dt.date) -> Comparison:
-    """Compare one importer's 5106 records (T1, TA, T2, TB, TC, ...) with the KR records
-    answering a bond query for that importer number (K1/K2 per bond, K3-K8)."""
-    tp = list(importer_5106)
-    kr = list(bond_answer)
-    t1 = _first(tp, "T1")
+def compare(importer_5106: Iterable, bond_answer: Iterable, as_of: dt.date) -> Comparison:
+    """Compare one importer's 5106 records (T1, TA, T2, TB, TC, ...) with its bond data:
+    the KR records answering a bond query for that importer number (K1/K2 per bond, K3-K8),
+    or the same parties made from the store's rows (:mod:`abisim.bond_data`). Either side
+    is read through ``record_id``, ``layout``, ``line`` and its fields' attributes."""
+    tp = importer_5106 if isinstance(importer_5106, (list, tuple)) else list(importer_5106)
+    kr = bond_answer if isinstance(bond_answer, (list, tuple)) else list(bond_answer)
+    # The first record of each id on either side (the last written wins).
+    tps = {r.record_id: r for r in reversed(tp)}
+    krs = {r.record_id: r for r in reversed(kr)}
+    # [K1, the record right after it when a K2], per bond
+    pairs = [(r, kr[i + 1] if i + 1 < len(kr) and kr[i + 1].record_id == "K2" else None)
+             for i, r in enumerate(kr) if r.record_id == "K1"]
+    t1 = tps.get("T1")
     number = t1.importer_number if t1 is not None else None
     out = _Findings()
-    k1s = [r for r in kr if r.record_id == "K1"]
-    if not k1s:
+    if not pairs:
         out.add("D01", DISCREPANCY, "importer_number", "no bond query answer for this importer number",
                 _side(t1, "importer_number"), Side(None, "K1", (15, 15)))
         return _verdict(number, out)
-    result = k1s[0].result_code
+    k1 = pairs[0][0]
+    result = k1.result_code
     if result in (3, 4):
         status = "voided" if result == 3 else "inactive"
         out.add("D11", DISCREPANCY, "result_code", f"importer number {status} (K1 result {result})",
-                _side(t1, "importer_number"), _side(k1s[0], "result_code"))
+                _side(t1, "importer_number"), _side(k1, "result_code"))
         return _verdict(number, out)
     if result != 1:
         why = "no name and address on file" if result == 0 else "on file with no continuous bond"
         out.add("D01", DISCREPANCY, "result_code", f"{TITLES['D01']} (K1 result {result}: {why})",
-                _side(t1, "importer_number"), _side(k1s[0], "result_code"))
+                _side(t1, "importer_number"), _side(k1, "result_code"))
         if result == 0:
             return _verdict(number, out)
     else:
-        _bond_findings(kr, as_of, out)
-    _identity_findings(tp, kr, out)
+        _bond_findings(pairs, as_of, out)
+    _identity_findings(tps, krs, out)
     return _verdict(number, out)
 
 
-def _bond_pairs(kr: list[Record]) -> list[tuple[Record, Record | None]]:
-    pairs = []
-    for i, r in enumerate(kr):
-        if r.record_id == "K1":
-            nxt = kr[i + 1] if i + 1 < len(kr) else None
-            pairs.append((r, nxt if nxt is not None and nxt.record_id == "K2" else None))
-    return pairs
-
-
-def _bond_findings(kr: list[Record], as_of: dt.date, out: _Findings) -> None:
+def _bond_findings(pairs: list, as_of: dt.date, out: _Findings) -> None:
     problems, any_good = [], False
-    for k1, k2 in _bond_pairs(kr):
-        found = []
-        if k1.activity_code not in ACTIVITY_1_LETTERS:
-            letter = k1.activity_code
-            meaning = codes.ACTIVITY_LETTERS.get(letter, ("?", "unknown"))[1] if letter else "none"
-            found.append(("D10", "activity_code", f"{TITLES['D10']}: activity {letter} ({meaning})",
-                          _side(k1, "activity_code")))
-        if k2 is not None:
-            end = k2.termination_date
-            if isinstance(end, dt.date) and end <= as_of:
-                found.append(("D07", "termination_date", f"{TITLES['D07']}: terminated {end.isoformat()}",
-                              _side(k2, "termination_date")))
-            if k2.sufficiency == "N":
-                found.append(("D08", "sufficiency", TITLES["D08"], _side(k2, "sufficiency")))
-            user_end = getattr(k2, "user_termination_date", None)
-            if getattr(k2, "user_status", None) == "T" or (isinstance(user_end, dt.date) and user_end <= as_of):
-                when = f" on {user_end.isoformat()}" if isinstance(user_end, dt.date) else ""
-                found.append(("D09", "user_status", f"{TITLES['D09']}{when}", _side(k2, "user_status")))
-        if not found:
+    for k1, k2 in pairs:
+        found = _bond_problems(k1, k2, as_of)
+        if found:
+            problems += [(k1.bond_number, f) for f in found]
+        else:
             any_good = True
-        problems += [(k1.bond_number, f) for f in found]
     # With one good bond the importer is covered: the others' problems are warnings.
     severity = WARNING if any_good else DISCREPANCY
     for bond_number, (code, field, message, side) in problems:
         out.add(code, severity, field, message, Side(None), side, bond_number)
+
+
+def _bond_problems(k1, k2, as_of: dt.date) -> list:
+    """(code, field, message, bond side) for what is wrong with one bond (K1 and its K2)."""
+    letter = k1.activity_code
+    found = []
+    if letter not in ACTIVITY_1_LETTERS:
+        meaning = codes.ACTIVITY_LETTERS.get(letter, ("?", "unknown"))[1] if letter else "none"
+        found.append(("D10", "activity_code", f"{TITLES['D10']}: activity {letter} ({meaning})",
+                      _side(k1, "activity_code")))
+    if k2 is None:
+        return found
+    end = k2.termination_date
+    if end is not None and isinstance(end, dt.date) and end <= as_of:
+        found.append(("D07", "termination_date", f"{TITLES['D07']}: terminated {end.isoformat()}",
+                      _side(k2, "termination_date")))
+    if k2.sufficiency == "N":
+        found.append(("D08", "sufficiency", TITLES["D08"], _side(k2, "sufficiency")))
+    user_end = getattr(k2, "user_termination_date", None)
+    if getattr(k2, "user_status", None) == "T" or (isinstance(user_end, dt.date) and user_end <= as_of):
+        when = f" on {user_end.isoformat()}" if isinstance(user_end, dt.date) else ""
+        found.append(("D09", "user_status", f"{TITLES['D09']}{when}", _side(k2, "user_status")))
+    return found
 
 
 # (code, 5106 record, field, bond record, field, bond columns when the record is absent)
@@ -217,27 +221,51 @@ PHYSICAL = (
 )
 
 
-def _pairs(table, tp: dict, kr: dict, out: _Findings, us: bool) -> None:
+def _getters(table, side: int) -> tuple:
+    """(record id, its fields' values getter, how many) for one side of a table, in order."""
+    out: list = []
+    for row in table:
+        record_id, name = row[side], row[side + 1]
+        if out and out[-1][0] == record_id:
+            out[-1][1].append(name)
+        else:
+            out.append((record_id, [name]))
+    return tuple((record_id, attrgetter(*names) if len(names) > 1 else (lambda r, n=names[0]: (getattr(r, n),)),
+                  len(names)) for record_id, names in out)
+
+
+_GETTERS = {id(table): (_getters(table, 1), _getters(table, 3)) for table in (MAILING, PHYSICAL)}
+
+
+def _values(getters, records: dict) -> tuple:
+    values: tuple = ()
+    for record_id, get, n in getters:
+        r = records.get(record_id)
+        values += get(r) if r is not None else (None,) * n
+    return values
+
+
+def _pairs(table, tp: dict, kr: dict, out: _Findings, us) -> None:
+    """``us``: whether the 5106's address is in the United States (read when needed)."""
+    t_getters, k_getters = _GETTERS[id(table)]
+    if _values(t_getters, tp) == _values(k_getters, kr):
+        return  # the common case: every field alike, no Side built
+    us = us()
     for code, t_id, t_field, k_id, k_field, k_cols in table:
         t_rec, k_rec = tp.get(t_id), kr.get(k_id)
         a = getattr(t_rec, t_field) if t_rec is not None else None
         b = getattr(k_rec, k_field) if k_rec is not None else None
         if a == b:
-            continue  # the common case: no Side is built
+            continue
         out.text(code, t_field, _side(t_rec, t_field) if t_rec is not None else Side(None, t_id),
                  _k_side(k_rec, k_id, k_field, k_cols), postal=us and t_field.endswith("postal_code"))
 
 
-def _identity_findings(tp: list[Record], kr: list[Record], out: _Findings) -> None:
-    tps: dict[str, Record] = {}
-    for r in tp:
-        tps.setdefault(r.record_id, r)
-    krs: dict[str, Record] = {}
-    for r in kr:
-        krs.setdefault(r.record_id, r)
-    t1, ta, t2, tb, tc = (tps.get(r) for r in ("T1", "TA", "T2", "TB", "TC"))
+def _identity_findings(tps: dict, krs: dict, out: _Findings) -> None:
+    """``tps``, ``krs``: the first record of each id on either side."""
+    t1, ta, t2, tb, tc = tps.get("T1"), tps.get("TA"), tps.get("T2"), tps.get("TB"), tps.get("TC")
     k1, k2 = krs.get("K1"), krs.get("K2")
-    if (t1.importer_name if t1 else None) != (k1.importer_name if k1 else None):
+    if (t1.importer_name if t1 is not None else None) != (k1.importer_name if k1 is not None else None):
         out.text("D02", "importer_name", _side(t1, "importer_name"), _side(k1, "importer_name"))
     if k2 is not None or ta is not None:
         if k2 is None:
@@ -247,13 +275,13 @@ def _identity_findings(tp: list[Record], kr: list[Record], out: _Findings) -> No
             for t_field, cols in (("name_qualifier", (3, 5)), ("name_line_2", (6, 37))):
                 a = getattr(ta, t_field) if ta is not None else None
                 if a != getattr(k2, t_field):
-                    out.text("D03", t_field, _side(ta, t_field) if ta else Side(None, "TA", cols),
+                    out.text("D03", t_field, _side(ta, t_field) if ta is not None else Side(None, "TA", cols),
                              _side(k2, t_field))
-    _pairs(MAILING, tps, krs, out, t2 is not None and t2.mail_country in codes.US_TERRITORY_COUNTRIES)
+    _pairs(MAILING, tps, krs, out, lambda: t2 is not None and t2.mail_country in codes.US_TERRITORY_COUNTRIES)
     physical_tp = tb is not None or tc is not None
     physical_bond = "K5" in krs or "K6" in krs
     if physical_tp and physical_bond:
-        _pairs(PHYSICAL, tps, krs, out, tc is not None and tc.physical_country in codes.US_TERRITORY_COUNTRIES)
+        _pairs(PHYSICAL, tps, krs, out, lambda: tc is not None and tc.physical_country in codes.US_TERRITORY_COUNTRIES)
     elif physical_tp != physical_bond:
         # §8 makes no exception for an address on one side only: it differs.
         which = "the 5106 only" if physical_tp else "the bond data only"
@@ -261,11 +289,13 @@ def _identity_findings(tp: list[Record], kr: list[Record], out: _Findings) -> No
                 _side(tb, "physical_address_1"), _k_side(krs.get("K5"), "K5", "address_1", (3, 34)))
 
 
-def _k_side(record: Record | None, record_id: str, field: str, columns: tuple[int, int]) -> Side:
+def _k_side(record, record_id: str, field: str, columns: tuple[int, int]) -> Side:
     return _side(record, field) if record is not None else Side(None, record_id, columns)
 
 
 def _verdict(number, out: _Findings) -> Comparison:
+    if not out.items:
+        return Comparison(number, CONSISTENT, (), ())
     findings = tuple(f for f in out.items if f.severity == DISCREPANCY)
     warnings = tuple(f for f in out.items if f.severity == WARNING)
     return Comparison(number, INCONSISTENT if findings else CONSISTENT, findings, warnings)

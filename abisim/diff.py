@@ -13,10 +13,13 @@ run's bond data travels in :class:`BondData`.
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from json.encoder import encode_basestring_ascii
 from typing import Callable, Iterator
 
 import attrs
@@ -26,6 +29,8 @@ from abisim.errors import RecordError
 from abisim.records import RECORD_LENGTH, Record
 
 PARALLEL_BYTES = 8 << 20  # files larger than this are cut into parts when jobs > 1
+WINDOW = 128  # importers read ahead, their bond data fetched at once (larger windows measured slower)
+CHUNK = 1024  # importers per chunk of output (and per spooled piece of a part's results)
 
 
 @attrs.frozen
@@ -78,6 +83,18 @@ class BondData:
 
         store = Store(self.db)
         return lambda number, as_of: answer_records(store, number, as_of, "1")
+
+    def fetcher(self) -> Callable:
+        """``(importer numbers, as-of date) -> {number: its bond data}`` for this process:
+        the KR detail records read, or parties made from the store's rows a batch at a
+        time (:mod:`abisim.bond_data`); a missing number is keyed ``""``."""
+        if self.answers is not None:
+            answers = self.answers
+            return lambda numbers, as_of: {n or "": answers.get(n or "", []) for n in numbers}
+        from abisim.bond_data import BondRows
+        from abisim.store import Store
+
+        return BondRows(Store(self.db)).fetch
 
 
 @attrs.frozen
@@ -133,10 +150,11 @@ def stream_tp(part: Part, errors: list, progress=None) -> Iterator[Record]:
                               first_line=part.first_line)
     else:
         source = iter_records(part.path)
-    last_offset, last_line = 0, None
+    last_offset, parsed = 0, None
+    feed = checker.feed
     for n, parsed in enumerate(source):
-        last_line = parsed.line.number
-        errors.extend(parsed.errors)
+        if parsed.errors:
+            errors.extend(parsed.errors)
         if progress is not None and n % 512 == 0:
             progress(parsed.line.offset - last_offset)
             last_offset = parsed.line.offset
@@ -145,8 +163,11 @@ def stream_tp(part: Part, errors: list, progress=None) -> Iterator[Record]:
             continue
         token = token_for(rec)
         if token is not None:
-            errors.extend(checker.feed(token, line=rec.line, record_id=rec.record_id))
+            found = feed(token, line=rec.line, record_id=rec.record_id)
+            if found:
+                errors.extend(found)
         yield rec
+    last_line = parsed.line.number if parsed is not None else None
     if part.last:
         errors.extend(checker.finish(line=last_line))
 
@@ -154,16 +175,71 @@ def stream_tp(part: Part, errors: list, progress=None) -> Iterator[Record]:
 def diff_part(part: Part, bonds, as_of, errors: list, *, keep_records: bool = False,
               progress=None, render: Callable[[ImporterResult], str] | None = None) -> Iterator[ImporterResult]:
     """Every importer of one part, compared; input errors are appended to ``errors``.
-    ``bonds``: a :class:`BondData`, or a reader made by :meth:`BondData.reader`.
+    ``bonds``: a :class:`BondData` (its bond data fetched a window of importers at a
+    time), or a reader made by :meth:`BondData.reader` (one importer at a time).
     ``render``: made into each result's ``rendered`` here (a module-level function, or a
     partial of one, when parts run in other processes)."""
-    read = bonds.reader() if isinstance(bonds, BondData) else bonds
-    for number, tp in group_tp(stream_tp(part, errors, progress)):
-        kr = read(number or "", as_of)
-        c = compare(tp, kr, as_of)
-        result = ImporterResult(part.path, tp[0].line, c.importer_number, c.verdict, c.findings, c.warnings,
-                                tuple(tp) if keep_records else (), tuple(kr) if keep_records else ())
+    for result in _results(part, bonds, as_of, errors, keep_records, progress):
         yield result if render is None else attrs.evolve(result, rendered=render(result))
+
+
+def _results(part: Part, bonds, as_of, errors: list, keep_records: bool, progress) -> Iterator[ImporterResult]:
+    groups = group_tp(stream_tp(part, errors, progress))
+    if keep_records or not isinstance(bonds, BondData):
+        # Reports show the KR records themselves: answered as the bond query answers.
+        read = bonds.reader() if isinstance(bonds, BondData) else bonds
+        windows = (((number, tp, read(number or "", as_of)),) for number, tp in groups)
+    else:
+        windows = _fetched(groups, bonds.fetcher(), as_of)
+    path = part.path
+    for window in windows:
+        for number, tp, kr in window:
+            c = compare(tp, kr, as_of)
+            yield ImporterResult(path, tp[0].line, c.importer_number, c.verdict, c.findings, c.warnings,
+                                 tuple(tp) if keep_records else (), tuple(kr) if keep_records else ())
+
+
+def _fetched(groups, fetch: Callable, as_of) -> Iterator[list]:
+    """Windows of (importer number, 5106 records, bond data): one fetch per window."""
+    while True:
+        window = list(islice(groups, WINDOW))
+        if not window:
+            return
+        answers = fetch([number for number, _ in window], as_of)
+        yield [(number, tp, answers[number or ""]) for number, tp in window]
+
+
+def diff_chunks(part: Part, bonds, as_of, errors: list, render: Callable[[ImporterResult], str],
+                progress=None) -> Iterator[tuple[str, int, int]]:
+    """The rendered output of one part a chunk at a time: (text, importers, inconsistent)."""
+    results = _results(part, bonds, as_of, errors, False, progress)
+    while True:
+        texts, inconsistent = [], 0
+        for r in islice(results, CHUNK):
+            texts.append(render(r))
+            if r.verdict != CONSISTENT:
+                inconsistent += 1
+        if not texts:
+            return
+        yield "".join(texts), len(texts), inconsistent
+
+
+def json_line(r: ImporterResult) -> str:
+    """One result as a line of JSON (docs/diff.md), exactly as ``json.dumps(r.to_json(),
+    separators=(",", ":"))``; a result with nothing to say from a template."""
+    if r.findings or r.warnings:
+        return json.dumps(r.to_json(), separators=(",", ":")) + "\n"
+    return (f'{{"type":"importer","file":{_json(r.file)},"line":{_json(r.line)},'
+            f'"importer_number":{_json(r.importer_number)},"verdict":{_json(r.verdict)},'
+            f'"findings":[],"warnings":[]}}\n')
+
+
+def _json(value) -> str:
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    if type(value) is int:
+        return str(value)
+    return json.dumps(value)
 
 
 class FileDiff:
@@ -188,16 +264,28 @@ class FileDiff:
             yield from diff_part(self.parts[0], self.bonds, self.as_of, errors, keep_records=self.keep_records,
                                  progress=self.progress, render=self.render)
         else:
-            yield from self._in_parallel(errors)
+            yield from self._in_parallel(errors, _spool_part, (self.keep_records, self.render))
         self.errors = sorted(errors, key=lambda e: (e.line or 0, e.first_column or 0))
 
-    def _in_parallel(self, errors: list) -> Iterator[ImporterResult]:
+    def chunks(self) -> Iterator[tuple[str, int, int]]:
+        """What ``render`` made of the importers, in input order, a chunk of many at a
+        time: (text, importers, inconsistent). Parts in parallel send back only these."""
+        if self.render is None:
+            raise ValueError("chunks of output need a render function")
+        errors: list[RecordError] = []
+        if len(self.parts) == 1:
+            yield from diff_chunks(self.parts[0], self.bonds, self.as_of, errors, self.render, self.progress)
+        else:
+            yield from self._in_parallel(errors, _spool_chunks, (self.render,))
+        self.errors = sorted(errors, key=lambda e: (e.line or 0, e.first_column or 0))
+
+    def _in_parallel(self, errors: list, spool_part: Callable, args: tuple) -> Iterator:
         import multiprocessing as mp
 
         with tempfile.TemporaryDirectory(prefix="abisim-diff-") as tmp, \
                 ProcessPoolExecutor(len(self.parts), mp_context=mp.get_context("spawn")) as pool:
             spools = [os.path.join(tmp, f"part-{i}.pickle") for i in range(len(self.parts))]
-            futures = [pool.submit(_spool_part, p, self.bonds, self.as_of, self.keep_records, s, self.render)
+            futures = [pool.submit(spool_part, p, self.bonds, self.as_of, s, *args)
                        for p, s in zip(self.parts, spools)]
             for part, future, spool in zip(self.parts, futures, spools):
                 errors.extend(future.result())  # a worker's failure is raised here
@@ -211,17 +299,26 @@ class FileDiff:
                             break
 
 
-def _spool_part(part: Part, bonds: BondData, as_of, keep_records: bool, spool: str,
-                render=None) -> list[RecordError]:
-    """A worker process: one part's results pickled to ``spool`` in chunks; its errors."""
-    errors: list[RecordError] = []
-    chunk: list[ImporterResult] = []
+def _spool(spool: str, items: Iterator, per_piece: int) -> None:
+    """Items pickled to ``spool`` in pieces (read back with repeated ``pickle.load``)."""
     with open(spool, "wb") as f:
-        for result in diff_part(part, bonds, as_of, errors, keep_records=keep_records, render=render):
-            chunk.append(result)
-            if len(chunk) == 1024:
-                pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
-                chunk = []
-        if chunk:
-            pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
+        while True:
+            piece = list(islice(items, per_piece))
+            if not piece:
+                return
+            pickle.dump(piece, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _spool_part(part: Part, bonds: BondData, as_of, spool: str, keep_records: bool,
+                render=None) -> list[RecordError]:
+    """A worker process: one part's results pickled to ``spool``; its errors."""
+    errors: list[RecordError] = []
+    _spool(spool, diff_part(part, bonds, as_of, errors, keep_records=keep_records, render=render), CHUNK)
+    return errors
+
+
+def _spool_chunks(part: Part, bonds: BondData, as_of, spool: str, render) -> list[RecordError]:
+    """A worker process: one part's output chunks pickled to ``spool``; its errors."""
+    errors: list[RecordError] = []
+    _spool(spool, diff_chunks(part, bonds, as_of, errors, render), 16)
     return errors

@@ -60,10 +60,6 @@ class _Text:
             self.write(line)
 
 
-def _json_line(r) -> str:
-    return dumps(r.to_json()) + "\n"
-
-
 def _text_lines(color: bool, r) -> str:
     lines: list[str] = []
     _Text(color, lines.append).importer(r)
@@ -97,7 +93,7 @@ def register(main: click.Group) -> None:
 
         Exit 0 when all are consistent, 1 when any is not, 2 on input errors.
         """
-        from abisim.diff import BondData, FileDiff
+        from abisim.diff import BondData, FileDiff, json_line
         from abisim.reports import item, write_reports
 
         if bool(db) == bool(bonds):
@@ -132,18 +128,24 @@ def register(main: click.Group) -> None:
         with click.progressbar(length=total, label="comparing", file=sys.stderr, hidden=not show_bar) as bar:
             for path in files:
                 # Output lines are made where the importer was compared (in parallel).
-                render = None if mode == "html" else _json_line if mode == "json" else partial(_text_lines, color)
+                render = None if mode == "html" else json_line if mode == "json" else partial(_text_lines, color)
                 run = FileDiff(path, bond_data, as_of, jobs=jobs, keep_records=report,
                                progress=bar.update if show_bar else None, parallel_bytes=PARALLEL_BYTES,
                                render=render)
                 write = sys.stdout.write  # buffered: click.echo flushes every line
-                for r in run:
-                    summary["importers"] += 1
-                    summary["consistent" if r.consistent else "inconsistent"] += 1
-                    if report:
+                if report:
+                    for r in run:
+                        summary["importers"] += 1
+                        summary["consistent" if r.consistent else "inconsistent"] += 1
                         sections.append(item(r.comparison, list(r.tp), list(r.kr), path))
-                    if mode != "html":
-                        write(r.rendered)
+                        if mode != "html":
+                            write(r.rendered)
+                else:
+                    for text, importers, inconsistent in run.chunks():
+                        write(text)
+                        summary["importers"] += importers
+                        summary["consistent"] += importers - inconsistent
+                        summary["inconsistent"] += inconsistent
                 sys.stdout.flush()
                 errors = run.errors
                 input_errors += _report(errors, path, as_json)
