@@ -505,7 +505,7 @@ STREAM_CHUNK = 1 << 20  # bytes read at a time by stream_runs
 
 
 def stream_runs(stream: IO[bytes], *, layouts=None, lenient: bool = False, validate: bool = True,
-                first_line: int = 1, first_offset: int = 0, chunk: int = STREAM_CHUNK,
+                first_line: int = 1, first_offset: int = 0, chunk: int | None = None,
                 app: str = "TP") -> Iterator["ParsedRecord | CleanRun"]:
     """The records of a binary stream as :func:`iter_records` reads them, but where a run
     of whole units of ``app``'s block body (a TP block's importers) reads clean, one
@@ -515,7 +515,13 @@ def stream_runs(stream: IO[bytes], *, layouts=None, lenient: bool = False, valid
     from abisim.recognize import runs
 
     ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
+    chunk = chunk or STREAM_CHUNK
     head_bytes = stream.read(chunk)
+    while 0 < len(head_bytes) <= RECORD_LENGTH + 2:  # the line end decided as _stream_lines decides it
+        more = stream.read(chunk)
+        if not more:
+            break
+        head_bytes += more
     if not head_bytes:
         return
     probe = head_bytes[: RECORD_LENGTH + 2]
