@@ -501,7 +501,7 @@ def _unit_list_state(head: str):
     return states.pop() if len(states) == 1 else None
 
 
-STREAM_CHUNK = 1 << 20  # bytes read at a time by stream_runs
+STREAM_CHUNK = 1 << 18  # bytes read at a time by stream_runs (larger measured no faster)
 
 
 def stream_runs(stream: IO[bytes], *, layouts=None, lenient: bool = False, validate: bool = True,
