@@ -41,14 +41,16 @@ class SharedClock:
 
 
 def _worker(db: str, clock_value, server_kw: dict, lenient: bool, journal) -> None:
-    from abisim.server import Server
+    from abisim.server import Server, settle_process
     from abisim.simulator import Simulator
     from abisim.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops the workers (SIGTERM)
     _die_with_parent()
     sim = Simulator(Store(db), SharedClock(clock_value), lenient=lenient, journal=journal)
-    Server(sim, reuse_port=True, **server_kw).run()
+    server = Server(sim, reuse_port=True, **server_kw)
+    settle_process()
+    server.run()
 
 
 def _die_with_parent() -> None:

@@ -78,7 +78,7 @@ def register(main: click.Group) -> None:
         from abisim.journal import JournalPolicy
         from abisim.api import Limits
         from abisim.offload import OffloadPolicy
-        from abisim.server import Server
+        from abisim.server import Server, settle_process
         from abisim.simulator import Simulator
         from abisim.tcp import TcpLimits
 
@@ -131,6 +131,7 @@ def register(main: click.Group) -> None:
             if admin_token is None:
                 click.echo(f"abisim: admin token {s.admin_token}")
             sys.stdout.flush()
+        settle_process()
         server.run(announce)
 
 
