@@ -46,6 +46,12 @@ def settle_process() -> None:
     gc.freeze()
     logging._srcfile = None  # the logging HOWTO's "Optimization": no caller lookup
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    # Worker threads checking a transmission (under the offload threshold) hold the GIL; a
+    # short switch interval lets the event loop and a small query's thread in between.
+    sys.setswitchinterval(0.0005)
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # `abisim serve`'s, in every worker
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -154,7 +160,8 @@ class Server:
         sock.listen(2048)
         return sock
 
-    FLUSH_INTERVAL = 0.05  # seconds: a batch of a few hundred rows at a few thousand exchanges/s
+    FLUSH_INTERVAL = 0.25  # seconds: a few hundred rows a commit at a thousand exchanges/s (fewer, larger
+    # commits cost the event loop less: each row written hands the GIL back and forth)
 
     async def _flush_journal(self) -> None:
         """Batched journal rows reach the table within FLUSH_INTERVAL, even when the server

@@ -80,14 +80,14 @@ def register(main: click.Group) -> None:
         from abisim.journal import JournalPolicy
         from abisim.api import Limits
         from abisim.offload import OffloadPolicy
-        from abisim.server import Server, settle_process
+        from abisim.server import LOG_FORMAT, Server, settle_process
         from abisim.simulator import Simulator
         from abisim.tcp import TcpLimits
 
         for what, number in (("HTTP", port), ("TCP", tcp_port), ("SMTP", smtp_port)):
             if number:
                 _check_port(host, number, what)
-        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
         policy = JournalPolicy(journal_bodies, journal_max_rows, journal_max_body)
         sim = Simulator(open_store(db, create=sample), Clock(as_of), lenient=lenient, journal=policy)
         if sample:  # in one transaction; --sample may create the database
@@ -107,9 +107,6 @@ def register(main: click.Group) -> None:
         tcp_limits = TcpLimits(max_transmission=tcp_max_transmission, idle_timeout=tcp_idle_timeout,
                                transmission_timeout=tcp_transmission_timeout,
                                max_connections=max_connections, test_filers=test_filers)
-        # Worker threads checking a transmission (under the offload threshold) hold the GIL; a
-        # short switch interval lets the event loop and a small query's thread in between.
-        sys.setswitchinterval(0.0005)
         offload = OffloadPolicy(threshold=offload_threshold or None, processes=offload_processes, warm=True,
                                 inline=inline_threshold or None)
         if workers > 1:
