@@ -7,12 +7,12 @@ database, take the same requests in the same order."""
 from __future__ import annotations
 
 import random
+import warnings
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from starlette.testclient import TestClient
 
 from abisim import fixtures, sample
 from abisim.clock import fixed
@@ -24,6 +24,10 @@ from abisim.store import Store
 from tests.conftest import AS_OF
 from tests.fuzzing import CORPUS, mutate
 from tests.strategies import transmission_bytes
+
+with warnings.catch_warnings():  # this Starlette's test client names an anyio alias anyio deprecates
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 KI = (ROOT / "samples/answers/ki-magic-2.in.abi").read_bytes()
