@@ -45,6 +45,11 @@ def blank_passwords(data: bytes) -> bytes:
     """Every A record's password blanked, whatever the framing (LF, CR/LF or none)."""
     first, last = PASSWORD_COLUMNS
     if b"\n" in data:
+        if data[:1] == b"A" and b"\nA" not in data:  # the common case: one A, the first record
+            hi = min(last, data.find(b"\n"))
+            if hi < first or not data[first - 1:hi].strip(b" "):
+                return data  # already blank (an answer's A)
+            return data[:first - 1] + b" " * (hi - first + 1) + data[hi:]
         starts = [0] if data[:1] == b"A" else []
         at = data.find(b"\nA")
         while at >= 0:  # few A records in a transmission: find them, do not split every line
@@ -54,15 +59,15 @@ def blank_passwords(data: bytes) -> bytes:
     else:
         starts = [i for i in range(0, len(data), RECORD_LENGTH) if data[i:i + 1] == b"A"]
         ends = [min(s + RECORD_LENGTH, len(data)) for s in starts]
-    if not starts:
-        return data
-    out = bytearray(data)
+    out = None
     for s, e in zip(starts, ends):
         e = len(data) if e < 0 else e
         lo, hi = s + first - 1, min(s + last, e)
-        if hi > lo:
+        if hi > lo and data[lo:hi].strip(b" "):  # an answer's A has none: no copy
+            if out is None:
+                out = bytearray(data)
             out[lo:hi] = b" " * (hi - lo)
-    return bytes(out)
+    return data if out is None else bytes(out)
 
 
 def mail_summary(raw: bytes) -> bytes:
@@ -132,8 +137,9 @@ def exchange_row(*, channel: str, request: bytes, answer: bytes | None, ms: floa
     if channel == "email":
         request, answer = mail_summary(request), (mail_summary(answer) if answer else answer)
         status = "accepted"  # CBP's mail desk answers (or only records) every message it takes
-    sender, app = _sender(request)
+    sender, app = (None, None) if filer_code and application_id else _sender(request)
     keep = policy.bodies == "keep" or (policy.bodies == "errors" and (status != "accepted" or fault))
+    max_body = policy.max_body
     return {
         "received": received.isoformat(timespec="microseconds"),
         "as_of": as_of.isoformat(),
@@ -146,8 +152,8 @@ def exchange_row(*, channel: str, request: bytes, answer: bytes | None, ms: floa
         "ms": round(ms, 3),
         "request_bytes": len(request),
         "answer_bytes": len(answer or b""),
-        "request": _body(request, keep, policy.max_body),
-        "answer": _body(answer, keep, policy.max_body),
+        "request": blank_passwords(request[:max_body]).decode("latin-1") if keep else None,
+        "answer": _body(answer, keep, max_body),
         "note": note,  # what the answer's layouts could not carry (ruling 18)
     }
 

@@ -91,7 +91,7 @@ def record_class(layout: Layout) -> type:
     cls._text_slices = {f.name: f.slice for f in layout.value_fields
                         if f.value_kind not in ("int", "date", "date8")}  # typed as _typing_lines does
     cls._init_names = (*(f.name for f in layout.value_fields), "line")
-    cls._lazy, cls._fill = _compile_lazy(layout, cls)
+    cls._lazy, cls._fill, cls._bare = _compile_lazy(layout, cls)
     # The grammar terminal, when the record id alone decides it (B and TN need a field).
     cls._token = None if layout.record_id in ("B", "TN") else layout.token
     cls._render = staticmethod(_compile_renderer(layout))
@@ -266,7 +266,15 @@ def _compile_lazy(layout: Layout, cls: type):
         env[f"set_{v}"] = cls.__dict__[f.name].__set__
         src.append(f"    set_{v}(r, {v})")
     exec(compile("\n".join(src), f"<fill {layout.version} {layout.record_id}>", "exec"), env)
-    return lazy, env["fill"]
+
+    def bare(text: str, line_no):
+        # As lazy, for a text already known to type (the clean-input path checked it).
+        r = new(cls)
+        set_text(r, text)
+        set_line(r, line_no)
+        return r
+
+    return lazy, env["fill"], bare
 
 
 def parse_record(text: str, layout: Layout, line: int | None = None) -> tuple[Record, list[RecordError]]:

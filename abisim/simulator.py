@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import os
 import threading
 import time
@@ -19,7 +20,7 @@ from typing import Callable, Collection
 
 import attrs
 
-from abisim import applications
+from abisim import applications, ki_fast
 from abisim.clock import Clock
 from abisim.errors import X_CODES, RecordError, narrative
 from abisim.journal import Journal, JournalPolicy
@@ -70,6 +71,11 @@ class Context:
 class Simulator:
     """CBP's side of ABI over a database. Thread-safe: one SQLite connection per thread."""
 
+    # The common bond query answered without record objects (abisim.ki_fast); off, every
+    # transmission takes the general path (the tests compare the two).
+    fast_queries = True
+    _form_of = _form = None  # the layout set whose fast path tables are at hand, and those
+
     def __init__(self, db: Store | str | os.PathLike | None = None, clock: Clock | None = None,
                  layouts: str | LayoutSet | None = None, *, lenient: bool = False,
                  journal: JournalPolicy | None = JournalPolicy()) -> None:
@@ -104,6 +110,10 @@ class Simulator:
         started = time.perf_counter() if started is None else started
         if isinstance(data, str):
             data = data.encode("latin-1", errors="replace")
+        if fault is None:
+            body = self._fast_query(data, filer_code, channel, started)
+            if body is not None:
+                return body
         transmission = parse(data, layouts=self.layouts, lenient=self.lenient)
         as_of = self.as_of
         batch_a = _first_a(transmission)
@@ -133,6 +143,71 @@ class Simulator:
             return body
         with self._lock:
             return self._submit(transmission, data, as_of, test_mode, sender, app, filer_code, exchange, refused)
+
+    def _fast_query(self, data: bytes, auth_filer: str | None, channel: str, started: float) -> bytes | None:
+        """The common bond query (abisim.ki_fast), answered without record objects: the same
+        bytes and journal row as the general path. None: not that case (nothing done).
+
+        One transaction holds the reads and the exchange's journal row, as the general path
+        would commit it (no CBP data changes: synchronous=NORMAL); a server's rows go with
+        its next batch instead, the reads then in a read snapshot."""
+        if not self.fast_queries:
+            return None
+        ls = self.layouts
+        if self._form_of is not ls:
+            self._form, self._form_of = ki_fast.form(ls), ls
+        form = self._form
+        store = self.store
+        if form is None or store.fault_hook is not None or APPLICATIONS.get("KI") != _KI_RULE:
+            return None
+        query = form.read(data)
+        if query is None:
+            return None
+        as_of = self.as_of
+        notes: list[str] = []
+        journal = self.journal
+        try:
+            # The row in the reads' transaction only for a plain journal writing each row;
+            # any other (batched, none, another process's) gets its row as the general path
+            # gives it, after a read snapshot.
+            if journal.batched or journal.policy is None or type(journal) is not Journal:
+                if store.path == ":memory:":  # one connection for every thread: all under the lock
+                    with self._lock:
+                        with store.snapshot():
+                            body = self._fast_answer(form, query, auth_filer, as_of, notes)
+                        self._fast_journal(channel, data, body, as_of, started, query, notes)
+                    return body
+                with store.snapshot():
+                    body = self._fast_answer(form, query, auth_filer, as_of, notes)
+                with self._lock:
+                    self._fast_journal(channel, data, body, as_of, started, query, notes)
+                return body
+            with self._lock, store.transaction(durable=False):
+                body = self._fast_answer(form, query, auth_filer, as_of, notes)
+                self._fast_journal(channel, data, body, as_of, started, query, notes)
+            return body
+        except _NotCommon:
+            return None
+
+    def _fast_answer(self, form, query, auth_filer, as_of, notes) -> bytes:
+        sender = self.store.sender_checks(query.id_code)
+        if sender is None or _refuses(sender, query, auth_filer):
+            raise _NotCommon  # a reject: the general path writes it
+        ls = self.layouts
+        details = []
+        write = ki_fast.write
+        try:
+            for number, address_request in query.pairs:
+                for layout, values in bond_query.answer_values(self.store, number, as_of, address_request, ls, notes):
+                    details.append(write(layout, values))
+        except ValueError:  # a value the layout cannot write: the general path says so
+            raise _NotCommon from None
+        return form.answer(query, details)
+
+    def _fast_journal(self, channel, data, body, as_of, started, query, notes) -> None:
+        self.journal.record(channel=channel, request=data, answer=body, as_of=as_of, fault=None,
+                            ms=(time.perf_counter() - started) * 1000, filer_code=query.id_code,
+                            application_id=ki_fast.QUERY_APP, note="\n".join(notes) or None)
 
     def journal_exchange(self, *, channel: str, request: bytes, answer: bytes | None, started: float,
                          fault: str | None = None, filer_code: str | None = None) -> dict:
@@ -190,6 +265,27 @@ class Simulator:
                             filer_office=block.header.filer_office))
         out.append(_mirror_z(batch, self.layouts))
         return out
+
+
+_KI_RULE = APPLICATIONS["KI"]
+
+
+class _NotCommon(Exception):
+    """Raised inside the fast path's transaction when the query turns out not to be the
+    common case after all (its sender is refused): nothing was written."""
+
+
+def _refuses(sender: tuple[str, str, str], query, auth_filer: str | None) -> bool:
+    """Whether the envelope checks refuse a recognized query's sender (X09, X17, X20), as
+    :func:`_envelope_errors` would: its sites, its password, the authenticated filer, the
+    applications it may send (``sender``: Store.sender_checks)."""
+    sites, password, applications = sender
+    sites = _code_set(sites) if sites else None
+    allowed = _code_set(applications) if applications else None
+    return bool((sites and query.site_code not in sites)
+                or (password and query.password != password)
+                or (auth_filer is not None and query.id_code != auth_filer)
+                or (allowed and ki_fast.QUERY_APP not in allowed))
 
 
 def _queries_only(t: Transmission) -> bool:
@@ -314,9 +410,14 @@ def _envelope_errors(t: Transmission, store: Store, auth_filer: str | None, test
     return sorted(out, key=lambda e: (e.line or 0, e.first_column or 0))
 
 
-def _codes(filer, column: str) -> set[str]:
+def _codes(filer, column: str) -> frozenset[str]:
     """A comma-separated column of a filer's row (sites, applications, sends_for ...)."""
-    return {x for x in filer[column].split(",") if x} if filer is not None and filer[column] else set()
+    return _code_set(filer[column]) if filer is not None and filer[column] else frozenset()
+
+
+@functools.lru_cache(maxsize=1024)
+def _code_set(text: str) -> frozenset[str]:
+    return frozenset(x for x in text.split(",") if x)
 
 
 def _preparer_errors(b: Record, store: Store) -> list[RecordError]:

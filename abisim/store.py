@@ -215,18 +215,34 @@ FILER_COLUMNS = ("filer_code", "name", "sites", "password", "ace_portal_account"
                  "sends_for", "prepares_at", "email")
 
 
+# The importer's columns that a bond query's answer shows (KR K1-K8), no more: the 5106
+# copy (tp_records) and the contact fields are not read on every query.
+ANSWER_IMPORTER_COLUMNS = (
+    "importer_number", "status", "name", "name_qualifier", "name_line_2", "legal_name",
+    "mail_address_1", "mail_address_2", "mail_city", "mail_state", "mail_postal_code",
+    "physical_address_1", "physical_address_2", "physical_city", "physical_state",
+    "physical_postal_code", "center_id",
+)
 _BOND_ROW_COLUMNS = (*BOND_COLUMNS, "role", "user_add_date", "user_delete_date")
 _IMPORTER_AND_BONDS = f"""
-    SELECT {', '.join('i.' + c for c in IMPORTER_COLUMNS)},
+    SELECT {', '.join('i.' + c for c in ANSWER_IMPORTER_COLUMNS)},
            (SELECT 1 FROM pms_switches s WHERE s.importer_number = i.importer_number),
            {', '.join('b.' + c for c in BOND_COLUMNS)}, p.role, p.add_date, p.delete_date
     FROM importers i
     LEFT JOIN bond_parties p ON p.importer_number = i.importer_number
         AND EXISTS (SELECT 1 FROM bonds x WHERE x.bond_number = p.bond_number AND x.bond_type = '8')
     LEFT JOIN bonds b ON b.bond_number = p.bond_number
-    WHERE i.importer_number = ?
-    ORDER BY b.effective_date, b.bond_number,
-             CASE p.role WHEN 'principal' THEN 0 WHEN 'co-principal' THEN 1 ELSE 2 END"""
+    WHERE i.importer_number = ?"""
+# bonds_of's order (effective date, bond number, best role first), made in Python: most
+# importers have one row, which an ORDER BY would still sort in a temporary b-tree.
+_ROLE_RANK = {"principal": 0, "co-principal": 1}  # then the bond's users
+_IB_EFFECTIVE = len(ANSWER_IMPORTER_COLUMNS) + 1 + BOND_COLUMNS.index("effective_date")
+_IB_BOND = len(ANSWER_IMPORTER_COLUMNS) + 1 + BOND_COLUMNS.index("bond_number")
+_IB_ROLE = len(ANSWER_IMPORTER_COLUMNS) + 1 + len(BOND_COLUMNS)
+
+
+def _bond_order(row: tuple) -> tuple:
+    return row[_IB_EFFECTIVE], row[_IB_BOND], _ROLE_RANK.get(row[_IB_ROLE], 2)
 
 
 def default_path() -> str:
@@ -244,6 +260,52 @@ def date_of(text: str | None) -> dt.date | None:
 @functools.lru_cache(maxsize=8)
 def _journal_insert_sql(cols: tuple[str, ...]) -> str:
     return f"INSERT INTO journal ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+class _Transaction:
+    """:meth:`Store.transaction` (a class, not a generator: it is on every bond query's path)."""
+
+    __slots__ = ("store", "durable", "conn", "lock", "relaxed", "joined")
+
+    def __init__(self, store: "Store", durable: bool) -> None:
+        self.store, self.durable = store, durable
+
+    def __enter__(self) -> sqlite3.Connection:
+        store = self.store
+        conn = store.conn
+        self.joined = conn.in_transaction
+        if self.joined:  # nested: join the outer transaction
+            return conn
+        if self.durable and store._journal_pending:
+            store.flush_journal()  # the journal keeps the order of exchanges
+        self.relaxed = relaxed = not self.durable and store.path != ":memory:"
+        if relaxed:
+            conn = store._local.current = store._relaxed_conn()
+        self.lock = lock = store._writer_lock()
+        try:
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
+        self.conn = conn
+        return conn
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self.joined:
+            return False
+        try:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        finally:
+            self._release()
+        return False
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            fcntl.flock(self.lock, fcntl.LOCK_UN)
+        if self.relaxed:
+            self.store._local.current = None
 
 
 class StoreError(RuntimeError):
@@ -331,6 +393,7 @@ class Store:
 
     def close(self) -> None:
         self.flush_journal()
+        self._local.__dict__.pop("tuples", None)
         fd = getattr(self._local, "lock_fd", None)
         if fd is not None:
             os.close(fd)
@@ -344,41 +407,16 @@ class Store:
             self._memory_conn.close()
             self._memory_conn = None
 
-    @contextlib.contextmanager
-    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception.
+    def transaction(self, *, durable: bool = True) -> "_Transaction":
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (a context manager
+        giving the connection; inside another transaction of this thread, that one).
 
         ``durable=False`` commits without waiting for the disk (WAL, synchronous=NORMAL):
         still atomic and safe from a process crash, but the last such commits may be lost
         to a power failure until the next durable commit. Only for work that changes no
         CBP data (a bond query's journal rows).
         """
-        conn = self.conn
-        if conn.in_transaction:  # nested: join the outer transaction
-            yield conn
-            return
-        if durable and self._journal_pending:
-            self.flush_journal()  # the journal keeps the order of exchanges
-        relaxed = not durable and self.path != ":memory:"
-        if relaxed:
-            conn = self._local.current = self._relaxed_conn()
-        lock = self._writer_lock()
-        try:
-            if lock is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
-                conn.execute("COMMIT")
-        finally:
-            if lock is not None:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-            if relaxed:
-                self._local.current = None
+        return _Transaction(self, durable)
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -500,16 +538,17 @@ class Store:
             (importer_number,)).fetchall()
 
     def importer_and_bonds(self, importer_number: str) -> tuple[dict | None, bool, list[dict]]:
-        """One query for what a bond query answers: the importer (or None), whether its PMS
-        switch is set, and the rows of :meth:`bonds_of`, in the same order."""
-        cur = self.conn.cursor()
-        cur.row_factory = None
-        rows = cur.execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
+        """One query for what a bond query answers: the importer (or None; the columns of
+        ``ANSWER_IMPORTER_COLUMNS``), whether its PMS switch is set, and the rows of
+        :meth:`bonds_of`, in the same order."""
+        rows = self._tuples().execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
+        if len(rows) > 1:  # then every row names a bond (a LEFT JOIN without one gives one row)
+            rows.sort(key=_bond_order)
         if not rows:
             return None, False, []
-        n = len(IMPORTER_COLUMNS)
+        n = len(ANSWER_IMPORTER_COLUMNS)
         first = rows[0]
-        importer = dict(zip(IMPORTER_COLUMNS, first[:n]))
+        importer = dict(zip(ANSWER_IMPORTER_COLUMNS, first[:n]))
         bonds = [dict(zip(_BOND_ROW_COLUMNS, row[n + 1:])) for row in rows if row[n + 1] is not None]
         return importer, first[n] is not None, bonds
 
@@ -524,6 +563,24 @@ class Store:
     # -- filers, powers of attorney
     def filer(self, code: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM filers WHERE filer_code = ?", (code,)).fetchone()
+
+    def sender_checks(self, code: str) -> tuple[str, str, str] | None:
+        """What checking a sender reads of its filer row: its sites, its password and the
+        applications it may send (None: no such filer)."""
+        return self._tuples().execute("SELECT sites, password, applications FROM filers WHERE filer_code = ?",
+                                      (code,)).fetchone()
+
+    def _tuples(self) -> sqlite3.Cursor:
+        """A cursor of this thread's current connection whose rows are plain tuples (kept:
+        the bond query's reads are on every query's path)."""
+        conn = self.conn
+        cur = self._local.__dict__.get("tuples")
+        if cur is None or cur.connection is not conn:
+            cur = conn.cursor()
+            cur.row_factory = None
+            if self.path != ":memory:":  # one connection for every thread there: no shared cursor
+                self._local.tuples = cur
+        return cur
 
     def filer_by_token(self, token: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM filers WHERE token = ?", (token,)).fetchone()
@@ -598,6 +655,10 @@ class Store:
                 # Inside a transaction, never wait for another flush: it may be waiting for ours.
                 self.flush_journal(wait=not self.conn.in_transaction)
             return
+        conn = self.conn
+        if conn.in_transaction:  # the exchange's own transaction (a bond query's, a data change's)
+            self._journal_insert(conn, [(row, max_rows)])
+            return
         with self.transaction(durable=False) as conn:
             self._journal_insert(conn, [(row, max_rows)])
 
@@ -629,7 +690,7 @@ class Store:
         cols = tuple(rows[0][0])
         sql = _journal_insert_sql(cols)
         if len(rows) == 1:  # the common one-shot case: the new row's id, without a query
-            last = conn.execute(sql, [rows[0][0][c] for c in cols]).lastrowid
+            last = conn.execute(sql, tuple(rows[0][0].values())).lastrowid
         else:
             conn.executemany(sql, [[row[c] for c in cols] for row, _ in rows])
             last = conn.execute("SELECT MAX(id) FROM journal").fetchone()[0]

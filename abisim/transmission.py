@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 from typing import IO, Iterable, Iterator, Mapping
 
 import attrs
@@ -19,6 +20,7 @@ from abisim import validate as _validate
 from abisim.errors import FATAL, WARNING, RecordError, error, narrative
 from abisim.layouts import F, Layout, LayoutSet, layout_set
 from abisim.records import RECORD_LENGTH, Record, parse_record, record_class as layout_class, render_record
+from abisim.recognize import _RECOGNIZERS, LazyBatches, LazyRecords, recognizer
 from abisim.structure import END, OrderChecker, token_for
 
 MAX_P1_PER_BLOCK = 99
@@ -206,14 +208,21 @@ class _ClassesByPrefix(_PrefixTable):
         self.layouts = layouts
 
     def class_of(self, prefix: str):
+        layout = self.layout_of(prefix)
+        return layout_class(layout) if layout is not None else None
+
+    def layout_of(self, prefix: str) -> Layout | None:
+        """The layout a record starting with this prefix is read by (no class made)."""
+        if len(prefix) != 2:
+            return None
         layouts = self.layouts
         layout = layouts.get(prefix)
-        if layout is None and len(prefix) == 2:
+        if layout is None:
             # A one-character id (A, B, Y, Z, K): any second character but, for K, a digit (K1-K8).
             one = layouts.get(prefix[0])
             if one is not None and " " <= prefix[1] <= "~" and (prefix[0] != "K" or prefix[1] == " "):
                 layout = one
-        return layout_class(layout) if layout is not None and len(prefix) == 2 else None
+        return layout
 
 
 @functools.lru_cache(maxsize=None)
@@ -436,6 +445,10 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
     else:
         raise TypeError(f"a transmission is bytes, a file object or a path, not {type(source).__name__}")
     text = data.decode("latin-1")
+    if CLEAN_PATH:
+        clean = _parse_clean(text, ls, validate)
+        if clean is not None:
+            return clean
     line_ends = None
     probe = text[: RECORD_LENGTH + 2]
     if "\n" in probe or ("\n" in text and len(text) <= RECORD_LENGTH + 2):
@@ -477,6 +490,97 @@ def parse(source, *, layouts=None, lenient: bool = False, validate: bool = True)
                     continue
         add(n, *_read(line, n, ls, n == last, lenient, validate, classes))
     return builder.finish(newline, final_newline)
+
+
+# The clean-input path (abisim.recognize): one regular expression decides that the input
+# holds nothing to report, then the records are typed when read.
+CLEAN_PATH = True
+CLEAN_PATH_FROM = 4096  # records: a larger input compiles the expression at once
+CLEAN_PATH_AFTER = 32  # smaller inputs parsed in this process before one compiles it
+_small_inputs = 0
+_ENVELOPE_HEADS = re.compile("[AZ]|B[^Y]*Y")
+
+
+def _positions(heads: str, c: str) -> Iterator[int]:
+    i = heads.find(c)
+    while i >= 0:
+        yield i
+        i = heads.find(c, i + 1)
+
+
+def _parse_clean(text: str, ls: LayoutSet, validate: bool) -> Transmission | None:
+    """The transmission, when the recognizer accepts the whole input; else None."""
+    probe = text[: RECORD_LENGTH + 2]
+    if "\n" in probe or ("\n" in text and len(text) <= RECORD_LENGTH + 2):
+        newline = "\r\n" if "\r\n" in probe else "\n"
+        final_newline = text.endswith("\n")
+        if newline == "\n" and "\r" in text:
+            return None  # CR/LF mixed with LF: the line ends are kept one by one
+        if not final_newline:
+            text += newline
+    else:
+        newline, final_newline = "", False
+    global _small_inputs
+    width = RECORD_LENGTH + len(newline)
+    # Compiling an expression costs ~5-20 ms (one application) to ~150 ms (all): worth it
+    # for a large input, or in a process that parses many (a server, a session of tests);
+    # not in a one-shot command.
+    worth = len(text) >= CLEAN_PATH_FROM * width or _small_inputs >= CLEAN_PATH_AFTER
+    if not worth:
+        _small_inputs += 1
+        if not _RECOGNIZERS:
+            return None
+    heads = text[::width]
+    bs = list(_positions(heads, "B"))
+    apps = frozenset(text[i * width + 10:i * width + 12] for i in bs)
+    found = recognizer(ls, validate, newline, apps, compile=worth)
+    if found is None or found.pattern.fullmatch(text) is None:
+        return None
+    ys = list(_positions(heads, "Y"))
+    c0, c1 = found.count_slice
+    blank = " " * (c1 - c0)
+    if any((said := text[y * width + c0:y * width + c1]) != blank and int(said) != y - b - 1
+           for b, y in zip(bs, ys)):
+        return None  # X32: the general path says it
+    for b, y in zip(bs, ys):
+        if y - b - 1 > MAX_P1_PER_BLOCK and heads.count("P", b + 1, y) > MAX_P1_PER_BLOCK and sum(
+                1 for k in range(b + 1, y) if text[k * width:k * width + 2] == "P1") > MAX_P1_PER_BLOCK:
+            return None  # X36: the general path says it
+    batches = LazyBatches(_CleanBatches(text, width, heads, found.contexts, _classes_by_prefix(ls)))
+    return Transmission(batches, (), ls.name, newline, final_newline, None)
+
+
+class _CleanBatches:
+    """The batches of an input the recognizer accepted, made when first read."""
+
+    __slots__ = ("text", "width", "heads", "contexts", "everywhere")
+
+    def __init__(self, text, width, heads, contexts, everywhere) -> None:
+        self.text, self.width, self.heads, self.contexts, self.everywhere = text, width, heads, contexts, everywhere
+
+    def __call__(self) -> tuple:
+        text, width, everywhere, contexts = self.text, self.width, self.everywhere, self.contexts
+        batches = []
+        blocks: list = []
+        a = None
+        for m in _ENVELOPE_HEADS.finditer(self.heads):
+            i = m.start()
+            at = i * width
+            line = text[at:at + RECORD_LENGTH]
+            h = line[0]
+            if h == "A":
+                a = everywhere[line[:2]]._bare(line, i + 1)
+                blocks = []
+            elif h == "Z":
+                batches.append(Batch(a, tuple(blocks), everywhere[line[:2]]._bare(line, i + 1)))
+            else:
+                y = m.end() - 1
+                y_line = text[y * width:y * width + RECORD_LENGTH]
+                classes = contexts[line[10:12]]
+                blocks.append(Block(classes[line[:2]]._bare(line, i + 1),
+                                    LazyRecords(text, width, i + 1, y - i - 1, classes),
+                                    everywhere[y_line[:2]]._bare(y_line, y + 1)))
+        return tuple(batches)
 
 
 def _line_ends(lines: list[str], newline: str, final_newline: bool) -> tuple[str, ...] | None:

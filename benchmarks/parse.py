@@ -5,7 +5,9 @@
 One run over the same generated records (transmissions of every application, ~100
 records each, concatenated): (a) plain slicing of each line by its layout table into a
 tuple, the floor in Python; (b) abisim.parse with the record order checked, no field
-validation; (c) abisim.parse with full field validation. Then streaming 200,000 and
+validation; (c) abisim.parse with full field validation; (d) and (e), for information:
+(b) then every record walked (the record objects made, their fields not typed), and
+typed (every value read). Then streaming 200,000 and
 2,000,000 records from a file with abisim.iter_records, peak memory in a fresh process.
 Targets (issue 15): (b) <= 1.25x (a), (c) <= 2x (a), for many small transmissions and for
 one large one (--one-transmission); streaming under 50 MB and flat.
@@ -118,11 +120,14 @@ def main() -> None:
     data = one_transmission(args.records) if args.one_transmission else generate(args.records)
     n = data.count(b"\n")
     # Interleaved rounds, best of each: the machine's noise falls on all three alike.
-    t_a = t_b = t_c = float("inf")
+    t_a = t_b = t_c = t_d = t_e = float("inf")
     for _ in range(3):
         t_a = min(t_a, timed(plain_slicing, data, repeat=1))
         t_b = min(t_b, timed(lambda d: abisim.parse(d, validate=False), data, repeat=1))
         t_c = min(t_c, timed(lambda d: abisim.parse(d), data, repeat=1))
+        t_d = min(t_d, timed(lambda d: sum(1 for _ in abisim.parse(d, validate=False).records()), data, repeat=1))
+        t_e = min(t_e, timed(lambda d: sum(len(r.values()) for r in abisim.parse(d, validate=False).records()),
+                             data, repeat=1))
     check = abisim.parse(data)
     assert check.ok, check.errors[:3]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -133,6 +138,8 @@ def main() -> None:
     print(f"(a) plain slicing:              {t_a:.3f} s  {n / t_a:,.0f} records/s")
     print(f"(b) parse, order checked:       {t_b:.3f} s  {n / t_b:,.0f} records/s  (b)/(a) = {t_b / t_a:.2f}")
     print(f"(c) parse, full validation:     {t_c:.3f} s  {n / t_c:,.0f} records/s  (c)/(a) = {t_c / t_a:.2f}")
+    print(f"(d) (b), every record walked:   {t_d:.3f} s  {n / t_d:,.0f} records/s  (d)/(a) = {t_d / t_a:.2f}")
+    print(f"(e) (b), every record typed:    {t_e:.3f} s  {n / t_e:,.0f} records/s  (e)/(a) = {t_e / t_a:.2f}")
     for label, ratio, target in (("order checked", t_b / t_a, 1.25), ("full validation", t_c / t_a, 2.0)):
         print(f"RATIO parse {label} / plain slicing ({kind}) = {ratio:.2f}  "
               f"(target <= {target}: {'met' if ratio <= target else 'NOT met'})")

@@ -14,7 +14,7 @@ import types
 
 import pytest
 
-from abisim import applications, layouts, simulator, structure, transmission
+from abisim import applications, layouts, recognize, simulator, structure, transmission
 from abisim.layouts import FILL, ID, F
 from abisim.records import make
 
@@ -91,6 +91,7 @@ def _forget_compiled():
     layouts._CHOSEN.clear()
     structure.parse_table.cache_clear()
     transmission._classes_by_prefix.cache_clear()
+    recognize._RECOGNIZERS.clear()
 
 
 def test_the_toy_application_answers_as_the_document_says(toy_application, abisim):

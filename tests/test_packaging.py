@@ -61,7 +61,8 @@ def test_the_wheel_holds_the_samples_templates_and_typing_marker(wheel):
                for p in (ROOT / "samples").rglob("*") if p.is_file()}
     assert samples == in_repo
     assert {"abisim/py.typed", "abisim/reports/templates/report.html.j2",
-            "abisim/reports/templates/details.html.j2", "abisim/grammars/ki.lark"} <= names
+            "abisim/reports/templates/details.html.j2", "abisim/grammars/ki.lark",
+            "abisim/grammars/lalr-table.json"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
 
 
