@@ -39,8 +39,7 @@ class LeanTransmissions:
         if data is None or state.faults.active or not state.inline(data):
             return await self.app(scope, _replay(messages, receive), send)
         answer = state.submit(data, filer_code=filer, channel="http", started=started, fault=None)
-        # As the route's PlainTextResponse: the text (latin-1) encoded as UTF-8.
-        body = answer if answer.isascii() else answer.decode("latin-1").encode("utf-8")
+        body = answer  # latin-1 bytes, as the route sends them
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-length", b"%d" % len(body)), (b"content-type", TEXT_HEADERS)]})
         await send({"type": "http.response.body", "body": body})

@@ -188,3 +188,19 @@ def test_a_response_head_is_written_with_its_body():
     loop.turn()
     assert len(t.writes) == 3 and t.aborted
     assert corked.get_extra_info("peername") == ("127.0.0.1", 1)  # the rest is the transport's
+
+
+def test_an_answer_goes_out_as_its_own_latin1_bytes(tmp_path, monkeypatch):
+    """Answers are latin-1 text labelled so: a byte above 127 is sent as that one byte,
+    never re-encoded (simulated answers are ASCII today; a channel must not depend on it)."""
+    store = Store(tmp_path / "db.sqlite3")
+    fixtures.load(store, sample.fixture(AS_OF))
+    sim = Simulator(store, fixed(AS_OF))
+    monkeypatch.setattr(sim, "submit", lambda data, **kw: b"K1 CAF\xc9\n")
+    for lean in (True, False):
+        client = TestClient(create_app(sim, admin_token="the-admin", max_body=MAX_BODY, lean=lean))
+        r = client.post("/v1/transmissions", content=KI, headers=CALLERS["xj5"])
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "text/plain; charset=latin-1"
+        assert r.content == b"K1 CAF\xc9\n"
+    store.close()
