@@ -18,8 +18,9 @@ import pydantic
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from abisim import fixtures
@@ -28,7 +29,8 @@ from abisim.api import (ADMIN, FILER, PUBLIC, ROUTES, Call, Endpoint, Limits, Pr
                         problem_body, route, unprocessable, validate_json, validate_query)
 from abisim.build import for_filer, p1_records
 from abisim.faults import Faults, reject
-from abisim.offload import Offloader
+from abisim.http_lean import LeanTransmissions
+from abisim.offload import OffloadPolicy, Offloader
 from abisim.simulator import Simulator
 from abisim.transmission import parse
 
@@ -93,7 +95,8 @@ def _answer(request: Request, submit) -> Response:
     answer = submit()
     if _wants_json(request):
         return JSONResponse(_records_json(answer))
-    return PlainTextResponse(answer.decode("latin-1"), media_type="text/plain; charset=latin-1")
+    # The answer's own bytes: labelled latin-1, so never re-encoded.
+    return Response(answer, media_type="text/plain; charset=latin-1")
 
 
 @route("GET", "/v1/importers/{number}/bonds", auth=FILER, query=m.BondQuery, answer=m.BondsAnswer,
@@ -273,16 +276,20 @@ async def openapi(call: Call) -> Response:
 # ---------------------------------------------------------------- the app
 
 def create_app(sim: Simulator, *, admin_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               faults: Faults | None = None, offloader: Offloader | None = None) -> Starlette:
+               faults: Faults | None = None, offloader: Offloader | None = None, lean: bool = True) -> Starlette:
+    """The app; ``lean=False``: without the hot route's short way (abisim.http_lean)."""
     for name in ROUTE_MODULES:
         importlib.import_module(name)
     app = Starlette(routes=[Route(e.path, _endpoint(e, sim), methods=[e.method]) for e in ROUTES],
-                    exception_handlers={Problem: _on_problem, HTTPException: _on_http, Exception: _on_error})
+                    exception_handlers={Problem: _on_problem, HTTPException: _on_http, Exception: _on_error},
+                    middleware=[Middleware(LeanTransmissions)] if lean else [])
     app.state.simulator = sim
     app.state.admin_token = admin_token or secrets.token_urlsafe(24)
     app.state.faults = faults if faults is not None else Faults()  # the server shares them with TCP
     app.state.limits = Limits(max_body=max_body)
     app.state.submit = offloader.submit if offloader is not None else sim.submit
+    # Which transmissions are answered on the event loop (abisim.http_lean, abisim.tcp).
+    app.state.inline = (offloader or Offloader(sim, OffloadPolicy(threshold=None))).inline
     return app
 
 

@@ -29,7 +29,7 @@ class _Guarded(HttpToolsProtocol):
         self._read_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport) -> None:
-        super().connection_made(transport)
+        super().connection_made(_Corked(transport, self.loop))
         if len(self.connections) > self.limits.max_connections:
             self._refuse(503, f"more than {self.limits.max_connections} connections at once")
         else:
@@ -109,3 +109,47 @@ class _Guarded(HttpToolsProtocol):
 
 class _Refused(Exception):
     pass
+
+
+class _Corked:
+    """A connection's transport that sends a response's head with the first bytes of its
+    body, in one write: uvicorn writes them apart, which costs a system call and a TCP
+    segment more per answer (and wakes the client twice). A head held is written before
+    anything else, and at the latest when the event loop next turns (a HEAD answer has no
+    body). Everything but writing and closing is the transport's own."""
+
+    __slots__ = ("_transport", "_loop", "_head")
+
+    def __init__(self, transport, loop) -> None:
+        self._transport, self._loop, self._head = transport, loop, None
+
+    def write(self, data: bytes) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            self._transport.write(head + data)
+        elif data[:5] == b"HTTP/" and data[-4:] == b"\r\n\r\n":
+            self._head = data
+            self._loop.call_soon(self._release)
+        else:
+            self._transport.write(data)
+
+    def _release(self) -> None:
+        head, self._head = self._head, None
+        if head is not None:
+            self._transport.write(head)
+
+    def close(self) -> None:
+        self._release()
+        self._transport.close()
+
+    def write_eof(self) -> None:
+        self._release()
+        self._transport.write_eof()
+
+    def abort(self) -> None:
+        self._head = None
+        self._transport.abort()
+
+    def __getattr__(self, name: str):
+        return getattr(self._transport, name)

@@ -26,6 +26,7 @@ import time
 import attrs
 
 from abisim.journal import Journal, JournalPolicy
+from abisim.records import RECORD_LENGTH
 
 log = logging.getLogger("abisim.offload")
 
@@ -38,6 +39,10 @@ class OffloadPolicy:
     threshold: int | None = 32 * 1024  # about 400 records: a few ms of checking in the server
     processes: int = 2
     warm: bool = False  # start one process with the server, not with the first large transmission
+    # Bond queries (every block KI) up to this many bytes are answered on the server's event
+    # loop itself (``Offloader.inline``): for a small one, handing it to a thread and back
+    # costs more than answering it. None: every transmission goes to a thread (or the pool).
+    inline: int | None = 4096
 
 
 class Offloader:
@@ -63,6 +68,17 @@ class Offloader:
         threshold = self.policy.threshold
         return (threshold is not None and len(data) > threshold and self.sim.store.path != ":memory:"
                 and type(self.sim).submit is Simulator.submit and self._broken < self.MAX_BROKEN)
+
+    def inline(self, data: bytes) -> bool:
+        """Whether ``data`` is answered on the event loop: a small bond query (it reads a
+        snapshot and appends its journal row to the batch: nothing waits for the disk),
+        and no write of this process holds the simulator's lock (the journal row would
+        wait for it, and with it every connection). Anything else, or damaged input that
+        only looks like a query, is answered correctly wherever it runs: this only
+        chooses where."""
+        limit = self.policy.inline
+        return (limit is not None and len(data) <= limit and not self.sim.lock.locked()
+                and queries_only(data))
 
     def submit(self, data: bytes | str, *, started: float | None = None, **kw) -> bytes:
         """The answer to one transmission, journaled (``Simulator.submit``'s keywords)."""
@@ -117,6 +133,22 @@ class Offloader:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def queries_only(data: bytes) -> bool:
+    """Whether every B record of a transmission, as framed on the wire (LF, CR/LF or
+    nothing), names the bond query KI in columns 11-12, and there is one."""
+    if b"\n" in data:
+        lines = data.split(b"\n")
+    else:
+        lines = [data[i:i + RECORD_LENGTH] for i in range(0, len(data), RECORD_LENGTH)]
+    seen = False
+    for line in lines:
+        if line[:1] == b"B":
+            if line[10:12] != b"KI":
+                return False
+            seen = True
+    return seen
 
 
 # ---------------------------------------------------------------- in the answering process

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import math
 import socket
+import sys
 import threading
 import time
 
@@ -22,6 +25,33 @@ from abisim.structure import parse_table
 from abisim.tcp import TcpLimits, serve_tcp
 
 log = logging.getLogger("abisim.server")
+
+
+def loop_factory():
+    """uvloop's event loop where it is installed (a dependency, not on Windows): its
+    sockets and callbacks cost a fraction of asyncio's own per request. None: asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def settle_process() -> None:
+    """For a process that does nothing but serve (`abisim serve`, each of its workers),
+    once everything is imported: what was made so far is never garbage, so the collector
+    stops walking it (its pauses are what the slowest answers wait for); and log records
+    stop looking up the caller's frame, thread and process, which no line prints."""
+    gc.collect()
+    gc.freeze()
+    logging._srcfile = None  # the logging HOWTO's "Optimization": no caller lookup
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    # Worker threads checking a transmission (under the offload threshold) hold the GIL; a
+    # short switch interval lets the event loop and a small query's thread in between.
+    sys.setswitchinterval(0.0005)
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # `abisim serve`'s, in every worker
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -47,7 +77,11 @@ class Server:
         parse_table()
         self.sim = sim
         self.reuse_port = reuse_port  # several processes on the same ports (abisim.workers)
-        sim.journal.batched = True  # flushed every JOURNAL_DELAY and when the server stops
+        sim.journal.batched = True  # flushed by _flush_journal and when the server stops
+        # Only the flusher's thread writes the batch: a bond query answered on the event loop
+        # never waits for a commit (and SQLite's checkpoint after it) that its row made due.
+        sim.store.JOURNAL_BATCH = sys.maxsize
+        sim.store.JOURNAL_DELAY = math.inf
         self.faults = Faults()  # one set of faults for HTTP and TCP
         self.host = host
         self.port = port or free_port(host)
@@ -126,17 +160,21 @@ class Server:
         sock.listen(2048)
         return sock
 
+    FLUSH_INTERVAL = 0.25  # seconds: a few hundred rows a commit at a thousand exchanges/s (fewer, larger
+    # commits cost the event loop less: each row written hands the GIL back and forth)
+
     async def _flush_journal(self) -> None:
-        """Batched journal rows reach the table within a second, even when the server idles
-        (another process, e.g. `abisim journal`, reads the table itself)."""
+        """Batched journal rows reach the table within FLUSH_INTERVAL, even when the server
+        idles (another process, e.g. `abisim journal`, reads the table itself)."""
         loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(self.sim.store.JOURNAL_DELAY)
+            await asyncio.sleep(self.FLUSH_INTERVAL)
             # In a thread: a commit (and SQLite's checkpoint after it) must not stall the loop.
             await loop.run_in_executor(None, self.sim.store.flush_journal)
 
     def run(self, announce=None) -> None:
-        asyncio.run(self.serve(announce))
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            runner.run(self.serve(announce))
 
     # -- in a background thread
     def start(self, timeout: float = 10) -> "Server":

@@ -161,8 +161,10 @@ async def answer(sim: Simulator, faults: Faults | None, transmission: bytes,
         sim.journal_exchange(channel="tcp", request=transmission, answer=out, started=started,
                              fault=fault.describe())
         return out
-    # In a worker thread: the event loop stays free for the other connections.
     submit = offloader.submit if offloader is not None else sim.submit
+    if fault is None and offloader is not None and offloader.inline(transmission):
+        return submit(transmission, channel="tcp", started=started, test_filers=test_filers)
+    # In a worker thread: the event loop stays free for the other connections.
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(
         submit, transmission, channel="tcp", started=started, fault=fault.describe() if fault else None,
         test_filers=test_filers))
@@ -184,13 +186,18 @@ async def serve_tcp(sim: Simulator, host: str = "127.0.0.1", port: int = 0, limi
                 return
             began = None  # perf_counter at the first byte of the transmission being read
             while True:
-                wait = limits.idle_timeout
+                wait, deadline = limits.idle_timeout, False
                 if began is not None:
-                    wait = min(wait, began + limits.transmission_timeout - time.perf_counter())
+                    left = began + limits.transmission_timeout - time.perf_counter()
+                    if left <= wait:  # the transmission's deadline comes first
+                        wait, deadline = left, True
                 try:
-                    data = await asyncio.wait_for(reader.read(65536), max(wait, 0))
+                    async with asyncio.timeout(max(wait, 0)):  # no task per read, as wait_for makes
+                        data = await reader.read(65536)
                 except TimeoutError:
-                    if began is not None and time.perf_counter() >= began + limits.transmission_timeout:
+                    # Which wait ran out, not the clock read now: a loop's timers may fire a
+                    # little before perf_counter says (uvloop's clock counts milliseconds).
+                    if deadline:
                         await _cut_off(sim, writer, splitter, lambda first: cut_off_answer(
                             sim, first, "S02", f"{narrative('S02')} ({limits.transmission_timeout:g} S)"), began)
                     return  # idle, or too slow: closed

@@ -41,14 +41,20 @@ class SharedClock:
 
 
 def _worker(db: str, clock_value, server_kw: dict, lenient: bool, journal) -> None:
-    from abisim.server import Server
+    import logging
+
+    from abisim.server import LOG_FORMAT, Server, settle_process
     from abisim.simulator import Simulator
     from abisim.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops the workers (SIGTERM)
+    # A spawned interpreter starts without the command's logging: the access lines too.
+    logging.basicConfig(level=server_kw.get("log_level", "warning").upper(), format=LOG_FORMAT)
     _die_with_parent()
     sim = Simulator(Store(db), SharedClock(clock_value), lenient=lenient, journal=journal)
-    Server(sim, reuse_port=True, **server_kw).run()
+    server = Server(sim, reuse_port=True, **server_kw)
+    settle_process()
+    server.run()
 
 
 def _die_with_parent() -> None:

@@ -40,6 +40,8 @@ def register(main: click.Group) -> None:
                   help="Transmissions over this many bytes are answered in a separate process (0: none).")
     @click.option("--offload-processes", default=2, show_default=True, type=click.IntRange(1, 64),
                   help="Processes answering large transmissions.")
+    @click.option("--inline-threshold", default=4096, show_default=True, type=click.IntRange(0),
+                  help="Bond queries up to this many bytes are answered on the event loop, not in a thread (0: none).")
     @click.option("--tcp-test-filers", default="", metavar="CODES",
                   help="Filer codes (comma separated) that may use the test-mode password TEST00 over TCP; "
                        "default: none (docs/http.md says why).")
@@ -65,7 +67,7 @@ def register(main: click.Group) -> None:
     @as_of_option
     def serve(db, host, port, tcp_port, admin_token, max_body, max_header, keep_alive_timeout, request_timeout,
               max_connections, tcp_max_transmission, tcp_idle_timeout, tcp_transmission_timeout, offload_threshold,
-              offload_processes, tcp_test_filers, smtp_port, smtp_require_auth, mail_relay, sample, lenient,
+              offload_processes, inline_threshold, tcp_test_filers, smtp_port, smtp_require_auth, mail_relay, sample, lenient,
               log_level, journal_bodies, journal_max_rows, journal_max_body, workers, as_of):
         """Serve the simulated CBP over HTTP (docs/http.md), with --tcp-port raw TCP, and with
         --smtp-port CBP's PMS mailboxes (docs/pms.md). Port 0 asks for a free port; the
@@ -78,14 +80,14 @@ def register(main: click.Group) -> None:
         from abisim.journal import JournalPolicy
         from abisim.api import Limits
         from abisim.offload import OffloadPolicy
-        from abisim.server import Server
+        from abisim.server import LOG_FORMAT, Server, settle_process
         from abisim.simulator import Simulator
         from abisim.tcp import TcpLimits
 
         for what, number in (("HTTP", port), ("TCP", tcp_port), ("SMTP", smtp_port)):
             if number:
                 _check_port(host, number, what)
-        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
         policy = JournalPolicy(journal_bodies, journal_max_rows, journal_max_body)
         sim = Simulator(open_store(db, create=sample), Clock(as_of), lenient=lenient, journal=policy)
         if sample:  # in one transaction; --sample may create the database
@@ -105,10 +107,8 @@ def register(main: click.Group) -> None:
         tcp_limits = TcpLimits(max_transmission=tcp_max_transmission, idle_timeout=tcp_idle_timeout,
                                transmission_timeout=tcp_transmission_timeout,
                                max_connections=max_connections, test_filers=test_filers)
-        # Worker threads checking a transmission (under the offload threshold) hold the GIL; a
-        # short switch interval lets the event loop and a small query's thread in between.
-        sys.setswitchinterval(0.0005)
-        offload = OffloadPolicy(threshold=offload_threshold or None, processes=offload_processes, warm=True)
+        offload = OffloadPolicy(threshold=offload_threshold or None, processes=offload_processes, warm=True,
+                                inline=inline_threshold or None)
         if workers > 1:
             _serve_workers(sim, workers, dict(host=host, port=port, tcp_port=tcp_port, admin_token=admin_token,
                                               log_level=log_level, limits=limits, tcp_limits=tcp_limits,
@@ -131,6 +131,7 @@ def register(main: click.Group) -> None:
             if admin_token is None:
                 click.echo(f"abisim: admin token {s.admin_token}")
             sys.stdout.flush()
+        settle_process()
         server.run(announce)
 
 
