@@ -469,8 +469,8 @@ class CleanRun:
         return found
 
     def records_at(self, first: int, end: int) -> list[Record]:
-        text, width, classes, n = self.text, self.width, self.classes, self.first_line - first
-        start = self.start
+        """Records ``first`` to ``end`` (indexes in the run), typed when first read."""
+        text, width, classes, n, start = self.text, self.width, self.classes, self.first_line, self.start
         return [classes[text[o:o + 2]]._bare(text[o:o + RECORD_LENGTH], n + (o - start) // width)
                 for o in range(start + first * width, start + end * width, width)]
 

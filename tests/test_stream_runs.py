@@ -170,3 +170,15 @@ def test_a_record_repeated_after_a_run_is_judged_by_how_its_last_importer_ended(
     assert seen(stream_tp(part, new_errors)) == seen(general_tp(part, old_errors))
     assert new_errors == old_errors
     assert {e.line for e in new_errors} == {len(lines[:2] + details) + 2}  # the second TM only
+
+
+def test_a_run_s_records_from_any_index_keep_their_lines():
+    from abisim.generate.importers import importers
+
+    details = [line for g in importers(3, seed=5) for line in g.tp_lines]
+    env = [abisim.render_record(r) for r in envelope("TP", [], "XJ5")]
+    data = ("\n".join(env[:2] + details + env[-2:]) + "\n").encode("latin-1")
+    (run,) = [item for item in stream_runs(io.BytesIO(data)) if type(item) is CleanRun]
+    assert run.first_line == 3 and run.count == len(details)
+    assert [r.line for r in run.records_at(4, 9)] == list(range(7, 12))
+    assert seen(run.records_at(4, 9)) == seen(run.records()[4:9])
