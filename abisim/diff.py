@@ -136,38 +136,50 @@ def parts_of(path: str, jobs: int, parallel_bytes: int = PARALLEL_BYTES) -> list
 
 
 def stream_tp(part: Part, errors: list, progress=None) -> Iterator[Record]:
-    """Records of (part of) a TP file, streamed, with record and order errors collected."""
+    """Records of (part of) a TP file, streamed, with record and order errors collected.
+    Runs of importers that read clean come from one regular expression per chunk read
+    (:func:`abisim.transmission.stream_runs`), their order proven by it; any other record
+    is read and its order checked one record at a time."""
     from abisim.structure import OrderChecker, token_for
-    from abisim.transmission import FileRange, iter_records
+    from abisim.transmission import CleanRun, FileRange, stream_runs
 
     checker = OrderChecker()
     if part.start:
         # A part starts at a T1 inside the file's TP block.
         checker.feed("A")
         checker.feed("B_TP")
-    if part.start or not part.last:
-        source = iter_records(io.BufferedReader(FileRange(part.path, part.start, part.end)),
-                              first_line=part.first_line)
-    else:
-        source = iter_records(part.path)
-    last_offset, parsed = 0, None
+    last_offset, last_line, n = part.start, None, 0
     feed = checker.feed
-    for n, parsed in enumerate(source):
-        if parsed.errors:
-            errors.extend(parsed.errors)
-        if progress is not None and n % 512 == 0:
-            progress(parsed.line.offset - last_offset)
-            last_offset = parsed.line.offset
-        rec = parsed.record
-        if rec is None:
-            continue
-        token = token_for(rec)
-        if token is not None:
-            found = feed(token, line=rec.line, record_id=rec.record_id)
-            if found:
-                errors.extend(found)
-        yield rec
-    last_line = parsed.line.number if parsed is not None else None
+    with io.BufferedReader(FileRange(part.path, part.start, part.end)) as stream:
+        for item in stream_runs(stream, first_line=part.first_line, first_offset=part.start):
+            if type(item) is CleanRun:
+                records = item.records()
+                found = item.check_order(checker, records)
+                if found:
+                    errors.extend(found)
+                last_line = records[-1].line
+                if progress is not None:
+                    progress(item.offset + item.size - last_offset)
+                    last_offset = item.offset + item.size
+                yield from records
+                continue
+            parsed = item
+            if parsed.errors:
+                errors.extend(parsed.errors)
+            last_line = parsed.line.number
+            n += 1
+            if progress is not None and n % 512 == 0:
+                progress(parsed.line.offset - last_offset)
+                last_offset = parsed.line.offset
+            rec = parsed.record
+            if rec is None:
+                continue
+            token = token_for(rec)
+            if token is not None:
+                found = feed(token, line=rec.line, record_id=rec.record_id)
+                if found:
+                    errors.extend(found)
+            yield rec
     if part.last:
         errors.extend(checker.finish(line=last_line))
 

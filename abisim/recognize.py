@@ -365,6 +365,42 @@ def _prefix_test(prefixes: list[str]) -> str:
     return f"(?={re.escape(c0)}[{re.escape(seconds)}])"
 
 
+def _terminals(ls: LayoutSet, app: str, validate: bool, nl: str):
+    """The line patterns of an application's detail records, by grammar terminal (with
+    the line end), its record classes and the prefixes each layout is read by."""
+    from abisim.transmission import _classes_by_prefix
+
+    classes = _classes_by_prefix(ls, app if app in ls.scoped else None)
+    terminals: dict[str, list[str]] = {}
+    prefixes_of = _class_prefixes(classes)
+    for layout, prefixes in prefixes_of.items():
+        if layout.record_id in ("A", "B", "Y", "Z"):
+            continue
+        if layout.record_id[0] in "ABYZ":
+            raise Unsupported(f"a detail record {layout.record_id} starting like the envelope")
+        try:
+            line = _prefix_test(prefixes) + _line_regex(layout, validate)
+        except Unsupported:
+            continue  # a transmission holding it goes the general way
+        if layout.record_id == "TN":
+            q = layout.field("qualifier")
+            for qualifier in _TN_QUALIFIERS:
+                terminals.setdefault(f"TN_{qualifier}", []).append(_at(q, _is(q, [qualifier])) + line)
+        elif layout.record_id == "K1" and app == "KR":
+            bond = layout.field("bond_number")
+            if bond.value_kind != "text":
+                continue
+            # Ruling 18: a K1 naming a bond is followed by its K2 (W31 otherwise)
+            k2_next = f"(?={_ANY}{{{RECORD_LENGTH}}}{nl}K2)"
+            terminals.setdefault("K1", []).append(
+                f"(?:{_at(bond, _blank(bond))}|{_not_at(bond, _blank(bond))}{k2_next})" + line)
+        else:
+            terminals.setdefault(layout.token, []).append(line)
+    if any(t[0] in "ABYZ" for t in terminals):
+        raise Unsupported("envelope tokens inside a block")
+    return terminals, classes, prefixes_of
+
+
 class Recognizer:
     """The compiled expression of one layout set, validation and line end."""
 
@@ -396,34 +432,7 @@ class Recognizer:
                 continue
             if applications.kind(app) != applications.SIMULATED or f"B_{app}" not in bodies:
                 raise Unsupported(f"blocks of {app}")
-            classes = _classes_by_prefix(ls, app if app in ls.scoped else None)
-            terminals: dict[str, list[str]] = {}
-            prefixes_of = _class_prefixes(classes)
-            for layout, prefixes in prefixes_of.items():
-                if layout.record_id in ("A", "B", "Y", "Z"):
-                    continue
-                if layout.record_id[0] in "ABYZ":
-                    raise Unsupported(f"a detail record {layout.record_id} starting like the envelope")
-                try:
-                    line = _prefix_test(prefixes) + _line_regex(layout, validate)
-                except Unsupported:
-                    continue  # a transmission holding it goes the general way
-                if layout.record_id == "TN":
-                    q = layout.field("qualifier")
-                    for qualifier in _TN_QUALIFIERS:
-                        terminals.setdefault(f"TN_{qualifier}", []).append(_at(q, _is(q, [qualifier])) + line)
-                elif layout.record_id == "K1" and app == "KR":
-                    bond = layout.field("bond_number")
-                    if bond.value_kind != "text":
-                        continue
-                    # Ruling 18: a K1 naming a bond is followed by its K2 (W31 otherwise)
-                    k2_next = f"(?={_ANY}{{{RECORD_LENGTH}}}{nl}K2)"
-                    terminals.setdefault("K1", []).append(
-                        f"(?:{_at(bond, _blank(bond))}|{_not_at(bond, _blank(bond))}{k2_next})" + line)
-                else:
-                    terminals.setdefault(layout.token, []).append(line)
-            if any(t[0] in "ABYZ" for t in terminals):
-                raise Unsupported("envelope tokens inside a block")
+            terminals, classes, prefixes_of = _terminals(ls, app, validate, nl)
             self.contexts[app] = classes
 
             def terminal(name, terminals=terminals):
@@ -493,6 +502,47 @@ def recognizer(ls: LayoutSet, validate: bool, newline: str, apps: frozenset, *, 
 
 
 _SUPPORTED = frozenset(APPLICATIONS)
+
+
+# ---------------------------------------------------------------- runs of a stream
+
+
+class Runs:
+    """Runs of whole units of one block body (the TP block's importers: ``tp_importer``,
+    from a T1 to the next), for a stream read a chunk at a time: ``pattern.match(text,
+    pos, end)`` ends after the last unit, from ``pos`` on, that the general path reads
+    without an error or warning and in grammar order (possessive: a damaged unit ends the
+    run before it). ``classes``: the records' classes inside such a block."""
+
+    def __init__(self, ls: LayoutSet, validate: bool, newline: str, app: str, rule: str, head: str) -> None:
+        rules = _grammar_rules(grammar_text())
+        nl = re.escape(newline)
+        terminals, self.classes, _ = _terminals(ls, app, validate, nl)
+
+        def terminal(name):
+            lines = terminals.get(name)
+            return "(?!)" if not lines else "(?:" + "|".join(lines) + nl + ")"
+
+        self.head = head  # the record that starts a unit
+        self.width = RECORD_LENGTH + len(newline)
+        self.pattern = re.compile(f"(?:(?={re.escape(head)}){_grammar_regex(rules, rule, terminal)})++", re.DOTALL)
+
+
+_RUNS: dict = {}
+
+
+def runs(ls: LayoutSet, validate: bool, newline: str, app: str = "TP", rule: str = "tp_importer",
+         head: str = "T1") -> Runs | None:
+    """The :class:`Runs` of these units (None when they cannot be stated as a pattern)."""
+    key = (ls, validate, newline, app, rule, head)
+    found = _RUNS.get(key, False)
+    if found is False:
+        try:
+            found = Runs(ls, validate, newline, app, rule, head)
+        except Unsupported:
+            found = None
+        _RUNS[key] = found
+    return found
 
 
 # ---------------------------------------------------------------- the records, when read

@@ -421,6 +421,174 @@ def _is_text(source: str) -> bool:
     return "\n" in source or "\r" in source
 
 
+# ---------------------------------------------------------------- streaming, clean runs
+
+
+class CleanRun:
+    """Records of a stream that the recognizer accepted at once (:func:`stream_runs`):
+    whole units of one block body (a TP block's importers), each record read as the
+    general path reads it, without an error or warning, in grammar order."""
+
+    __slots__ = ("text", "start", "count", "width", "first_line", "offset", "classes", "head")
+
+    def __init__(self, text, start, count, width, first_line, offset, classes, head) -> None:
+        self.text, self.start, self.count, self.width = text, start, count, width
+        self.first_line, self.offset, self.classes, self.head = first_line, offset, classes, head
+
+    @property
+    def size(self) -> int:
+        """Bytes of the input the run holds."""
+        return self.count * self.width
+
+    def records(self) -> list[Record]:
+        """The run's records, each typed when first read."""
+        return self.records_at(0, self.count)
+
+    def check_order(self, checker: OrderChecker, records: list[Record]) -> list[RecordError]:
+        """Feed the run (``records``, as :meth:`records` made them) to ``checker``, as one
+        feed per record would: same state, same errors. Inside a block's list of units
+        every whole unit fits, and each leaves the state as the one before it did (it is
+        reduced into the list at the next unit's head): the first unit is fed, then, once
+        the state is seen to be that list's, only the last."""
+        head, count = self.head, self.count
+        second = 1
+        while second < count and records[second].record_id != head:
+            second += 1
+        found: list[RecordError] = []
+        _feed(checker, records[:second], found)
+        if second < count:
+            last = count - 1
+            while records[last].record_id != head:
+                last -= 1
+            in_list = _unit_list_state(head)
+            trial = list(checker.stack)
+            if in_list is not None and checker._advance(trial, head) and trial[-2] == in_list:
+                _feed(checker, records[last:], found)
+            else:
+                _feed(checker, records[second:], found)
+        return found
+
+    def records_at(self, first: int, end: int) -> list[Record]:
+        """Records ``first`` to ``end`` (indexes in the run), typed when first read."""
+        text, width, classes, n, start = self.text, self.width, self.classes, self.first_line, self.start
+        return [classes[text[o:o + 2]]._bare(text[o:o + RECORD_LENGTH], n + (o - start) // width)
+                for o in range(start + first * width, start + end * width, width)]
+
+
+def _feed(checker: OrderChecker, records, found: list) -> None:
+    for rec in records:
+        token = rec._token or token_for(rec)
+        if token is not None:
+            found.extend(checker.feed(token, line=rec.line, record_id=rec.record_id))
+
+
+@functools.lru_cache(maxsize=None)
+def _unit_list_state(head: str):
+    """The table's state of a TP block's list of importers (below a T1 that starts the
+    next one), or None when two importers do not agree on it."""
+    if head != "T1":
+        return None
+    states, heads = set(), 0
+    checker = OrderChecker()
+    for token in ("A", "B_TP", "T1", "T2", "TD", "TE", "TF", "TL", "T1", "TA", "T2", "TD", "TE", "TF", "TL",
+                  "TN_IN2", "T1"):
+        if checker.feed(token):
+            return None
+        if token == head:
+            heads += 1
+            if heads > 1:  # a T1 after an importer
+                states.add(checker.stack[-2])
+    return states.pop() if len(states) == 1 else None
+
+
+STREAM_CHUNK = 1 << 18  # bytes read at a time by stream_runs (larger measured no faster)
+
+
+def stream_runs(stream: IO[bytes], *, layouts=None, lenient: bool = False, validate: bool = True,
+                first_line: int = 1, first_offset: int = 0, chunk: int | None = None,
+                app: str = "TP") -> Iterator["ParsedRecord | CleanRun"]:
+    """The records of a binary stream as :func:`iter_records` reads them, but where a run
+    of whole units of ``app``'s block body (a TP block's importers) reads clean, one
+    :class:`CleanRun` for all of them (one regular expression per chunk read, records
+    typed when first read); any other line one :class:`ParsedRecord`, read the general
+    way (so errors, their lines and order are the general path's)."""
+    from abisim.recognize import runs
+
+    ls = layouts if isinstance(layouts, LayoutSet) else layout_set(layouts)
+    chunk = chunk or STREAM_CHUNK
+    head_bytes = stream.read(chunk)
+    while 0 < len(head_bytes) <= RECORD_LENGTH + 2:  # the line end decided as _stream_lines decides it
+        more = stream.read(chunk)
+        if not more:
+            break
+        head_bytes += more
+    if not head_bytes:
+        return
+    probe = head_bytes[: RECORD_LENGTH + 2]
+    if b"\n" in probe or (b"\n" in head_bytes and len(head_bytes) <= RECORD_LENGTH + 2):
+        sep = "\r\n" if b"\r\n" in probe else "\n"
+    else:
+        sep = ""
+    found = runs(ls, validate, sep, app) if not lenient else None
+    match = found.pattern.match if found is not None else None
+    in_block = found.classes if found is not None else None
+    unit, width = (found.head, found.width) if found is not None else ("", 0)
+    new_line, read = _new_line, _read_record
+    pending = head_bytes.decode("latin-1")  # one byte, one character: offsets count either
+    base, number, eof = first_offset, first_line - 1, False
+    classes = _classes_by_prefix(ls)
+    while True:
+        more = stream.read(chunk) if not eof else b""
+        if more:
+            pending += more.decode("latin-1")
+            # Up to the last unit's head (the unit the chunk cuts is read whole next
+            # time), or else the last whole line: the last line is read knowing it is last.
+            if sep:
+                end = pending.rfind("\n")
+                cut = pending.rfind("\n" + unit, 0, end) if unit else -1
+                end = cut + 1 if cut >= 0 else pending.rfind("\n", 0, max(end, 0)) + 1
+            else:
+                end = len(pending) - len(pending) % RECORD_LENGTH - RECORD_LENGTH
+                cut = end
+                while unit and cut > 0 and not pending.startswith(unit, cut):
+                    cut -= RECORD_LENGTH
+                if cut > 0:
+                    end = cut
+            if end <= 0:
+                continue
+        else:
+            eof, end = True, len(pending)
+        pos = 0
+        while pos < end:
+            if classes is in_block and pending.startswith(unit, pos):
+                m = match(pending, pos, end)
+                if m is not None and m.end() > pos:
+                    count = (m.end() - pos) // width
+                    yield CleanRun(pending, pos, count, width, number + 1, base + pos, classes, unit)
+                    number += count
+                    pos = m.end()
+                    continue
+            if sep:
+                stop = pending.find("\n", pos, end)
+                nxt = end if stop < 0 else stop + 1
+                text = pending[pos:nxt - 1] if stop >= 0 else pending[pos:end]
+                if text.endswith("\r"):
+                    text = text[:-1]
+            else:
+                nxt = min(pos + RECORD_LENGTH, end)
+                text = pending[pos:nxt]
+            number += 1
+            if text[:1] in ("B", "Y"):
+                classes = _classes_at(text, ls)
+            yield read(new_line(number, text, base + pos), ls, is_last=eof and nxt >= end, lenient=lenient,
+                       validate=validate, classes=classes)
+            pos = nxt
+        if eof:
+            return
+        pending = pending[end:]
+        base += end
+
+
 # ---------------------------------------------------------------- the whole transmission
 
 
