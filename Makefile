@@ -32,6 +32,7 @@ bench: $(STAMP)
 	  $(BIN)/python benchmarks/parse.py --records $(BENCH_RECORDS) --stream $(BENCH_RECORDS) && \
 	  $(BIN)/python benchmarks/parse.py --records $(BENCH_RECORDS) --stream $(BENCH_RECORDS) --one-transmission && \
 	  $(BIN)/python benchmarks/ki.py --importers $(BENCH_IMPORTERS) && \
+	  $(BIN)/python benchmarks/journal.py --importers $(BENCH_IMPORTERS) && \
 	  $(BIN)/python benchmarks/diff.py --importers $(BENCH_IMPORTERS) && \
 	  $(BIN)/python benchmarks/load.py --importers $(BENCH_IMPORTERS) --seconds $(BENCH_SECONDS) \
 	) 2>&1 | tee benchmarks/out/bench.txt

@@ -76,9 +76,13 @@ def main() -> None:
             cpu_worst = max(cpu_worst, cpu / cpu_base - 1)
         print(f"{name:<28} {each * 1e6:6.0f} us per KI answer" + ("" if name == "no journal" else f"  ({cost:+.0%})")
               + f"; CPU {cpu * 1e6:4.0f} us" + ("" if name == "no journal" else f" ({cpu / cpu_base - 1:+.0%})"))
-    print(f"target: the journal costs a served KI at most {TARGET:.0%}: "
+    print(f"TARGET journal cost of a served KI at most {TARGET:.0%}: "
           f"{'met' if worst <= TARGET else 'NOT met'} (worst {worst:+.0%}; in CPU time "
           f"{'met' if cpu_worst <= TARGET else 'NOT met'}, worst {cpu_worst:+.0%})")
+    # One-shot commands and in-process harnesses commit each row with its exchange.
+    kept = statistics.median(times["bodies kept, a row a commit"]) / base - 1
+    print(f"TARGET journal cost of an in-process KI, a row a commit, at most {TARGET:.0%}: "
+          f"{'met' if kept <= TARGET else 'NOT met'} ({kept:+.0%})")
 
 
 if __name__ == "__main__":
