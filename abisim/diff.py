@@ -67,7 +67,7 @@ class BondData:
     already read (``answers``: importer number -> KR detail records). ``store``: an open
     :class:`abisim.store.Store` of this process instead of a path (a server's own, which
     may be in memory and so cannot be reopened); it never goes to worker processes, so
-    a run with it has one part (jobs=1)."""
+    a run with it takes jobs=1."""
 
     db: str | None = None
     answers: dict | None = attrs.field(default=None, eq=False)
@@ -275,7 +275,7 @@ class FileDiff:
         self.bonds = bonds
         self.as_of = as_of
         self.parts = parts_of(path, jobs, parallel_bytes)
-        if bonds.store is not None and len(self.parts) > 1:
+        if bonds.store is not None and jobs > 1:
             raise ValueError("bond data from an open store is compared in this process only: jobs=1")
         self.keep_records = keep_records
         self.progress = progress

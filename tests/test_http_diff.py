@@ -149,3 +149,13 @@ def test_the_route_is_documented(client):
     assert "text/plain" in op["requestBody"]["content"]
     assert {"200", "401", "413", "422"} <= set(op["responses"])
     assert [p["name"] for p in op["parameters"] if p["in"] == "query"] == ["as_of"]
+
+
+@pytest.mark.parametrize("data", [b"", b"\xff\x00\x9f" * 40, b"A" * 81 + b"\r\n" + b"T1" * 50,
+                                  consistent_file()[:200]])
+def test_any_body_is_answered_with_its_errors_never_a_crash(client, data):
+    r = post(client, data)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["input_errors"] > 0 and answer["errors"]
+    assert all(e["type"] == "error" and e["file"] == "body" for e in answer["errors"])
