@@ -64,10 +64,21 @@ class ImporterResult:
 @attrs.frozen
 class BondData:
     """Where the bond data comes from: a database (answered as KI answers), or KR answers
-    already read (``answers``: importer number -> KR detail records)."""
+    already read (``answers``: importer number -> KR detail records). ``store``: an open
+    :class:`abisim.store.Store` of this process instead of a path (a server's own, which
+    may be in memory and so cannot be reopened); it never goes to worker processes, so
+    a run with it takes jobs=1."""
 
     db: str | None = None
     answers: dict | None = attrs.field(default=None, eq=False)
+    store: object | None = attrs.field(default=None, eq=False, repr=False)
+
+    def _store(self):
+        if self.store is not None:
+            return self.store
+        from abisim.store import Store
+
+        return Store(self.db)
 
     @classmethod
     def from_kr(cls, records) -> "BondData":
@@ -79,9 +90,8 @@ class BondData:
             answers = self.answers
             return lambda number, as_of: answers.get(number, [])
         from abisim.rules.bond_query import answer_records
-        from abisim.store import Store
 
-        store = Store(self.db)
+        store = self._store()
         return lambda number, as_of: answer_records(store, number, as_of, "1")
 
     def fetcher(self) -> Callable:
@@ -92,9 +102,8 @@ class BondData:
             answers = self.answers
             return lambda numbers, as_of: {n or "": answers.get(n or "", []) for n in numbers}
         from abisim.bond_data import BondRows
-        from abisim.store import Store
 
-        return BondRows(Store(self.db)).fetch
+        return BondRows(self._store()).fetch
 
 
 @attrs.frozen
@@ -266,6 +275,8 @@ class FileDiff:
         self.bonds = bonds
         self.as_of = as_of
         self.parts = parts_of(path, jobs, parallel_bytes)
+        if bonds.store is not None and jobs > 1:
+            raise ValueError("bond data from an open store is compared in this process only: jobs=1")
         self.keep_records = keep_records
         self.progress = progress
         self.errors: list[RecordError] = []

@@ -194,3 +194,9 @@ class RecordError:
 
 def error(code: str, *, element: str = "", message: str = "", **where) -> RecordError:
     return RecordError(code, message or narrative(code, element), **where)
+
+
+def error_json(e: RecordError, file: str) -> dict:
+    """An input error as a line of ``abisim parse --json`` / ``abisim diff --json`` shows it
+    (and the HTTP diff route's ``errors``)."""
+    return {"type": "error", "file": file, **e.to_json()}

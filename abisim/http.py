@@ -37,7 +37,7 @@ from abisim.transmission import parse
 DEFAULT_MAX_BODY = Limits().max_body
 
 # Modules declaring routes with abisim.api.route, besides this one (imported by create_app).
-ROUTE_MODULES: tuple[str, ...] = ("abisim.http_pms",)
+ROUTE_MODULES: tuple[str, ...] = ("abisim.http_pms", "abisim.http_diff")
 
 
 def problem(status: int, title: str, detail: str = "", **extra) -> Response:

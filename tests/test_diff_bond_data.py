@@ -182,3 +182,16 @@ def test_chunks_are_the_results_rendered_in_order(generated, monkeypatch):
 def test_a_json_line_without_findings_is_the_documents_json(file, line, number):
     r = ImporterResult(file, line, number, "consistent", (), ())
     assert json_line(r) == json.dumps(r.to_json(), separators=(",", ":")) + "\n"
+
+
+def test_an_open_store_is_read_in_this_process_only(store, tmp_path):
+    """A server's own store (maybe in memory) gives the same results as its path; it is
+    never sent to worker processes, so a run with more than one job refuses it."""
+    from pathlib import Path
+
+    tp = Path(__file__).resolve().parent.parent / "samples/importers/12-3456789A1.abi"
+    by_path = list(FileDiff(str(tp), BondData(db=store.path), AS_OF))
+    by_store = list(FileDiff(str(tp), BondData(store=store), AS_OF))
+    assert by_store == by_path and by_store[0].findings
+    with pytest.raises(ValueError, match="jobs=1"):
+        FileDiff(str(tp), BondData(store=store), AS_OF, jobs=2)

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from abisim.errors import RecordError
+from abisim.errors import RecordError, error_json  # noqa: F401 (error_json: the CLI's name for it)
 
 EXIT_OK, EXIT_FINDING, EXIT_INPUT = 0, 1, 2
 
@@ -24,10 +24,6 @@ def to_jsonable(value):
 
 def dumps(obj) -> str:
     return json.dumps(obj, default=to_jsonable, separators=(",", ":"))
-
-
-def error_json(e: RecordError, file: str) -> dict:
-    return {"type": "error", "file": file, **e.to_json()}
 
 
 def report_error(e: RecordError, file: str, lines: dict[int, str] | None = None, err=None) -> None:
