@@ -205,7 +205,8 @@ class Simulator:
         write = ki_fast.write
         try:
             for number, address_request in query.pairs:
-                for layout, values in bond_query.answer_values(self.store, number, as_of, address_request, ls, notes):
+                for layout, values in bond_query.answer_values(self.store, number, as_of, address_request, ls, notes,
+                                                                 well_formed=True):
                     details.append(write(layout, values))
         except ValueError:  # a value the layout cannot write: the general path says so
             raise _NotCommon from None

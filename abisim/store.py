@@ -224,6 +224,8 @@ ANSWER_IMPORTER_COLUMNS = (
     "physical_postal_code", "center_id",
 )
 _BOND_ROW_COLUMNS = (*BOND_COLUMNS, "role", "user_add_date", "user_delete_date")
+_ANSWER_ROW_COLUMNS = (*ANSWER_IMPORTER_COLUMNS, "pms_switch", *_BOND_ROW_COLUMNS)
+assert len(set(_ANSWER_ROW_COLUMNS)) == len(_ANSWER_ROW_COLUMNS)  # one dict holds a row's importer and bond
 _IMPORTER_AND_BONDS = f"""
     SELECT {', '.join('i.' + c for c in ANSWER_IMPORTER_COLUMNS)},
            (SELECT 1 FROM pms_switches s WHERE s.importer_number = i.importer_number),
@@ -265,23 +267,36 @@ def _journal_insert_sql(cols: tuple[str, ...]) -> str:
 class _Transaction:
     """:meth:`Store.transaction` (a class, not a generator: it is on every bond query's path)."""
 
-    __slots__ = ("store", "durable", "conn", "lock", "relaxed", "joined")
+    __slots__ = ("store", "durable", "conn", "lock", "relaxed", "joined", "local")
 
     def __init__(self, store: "Store", durable: bool) -> None:
         self.store, self.durable = store, durable
 
     def __enter__(self) -> sqlite3.Connection:
         store = self.store
-        conn = store.conn
+        if store.path == ":memory:":
+            local = None
+            conn = store.conn
+        else:  # Store.conn, from this thread's attributes read once (a thread-local lookup is not cheap)
+            self.local = local = store._local.__dict__
+            conn = local.get("current")
+            if conn is None:
+                conn = local.get("conn")
+                if conn is None:
+                    conn = store.conn
         self.joined = conn.in_transaction
         if self.joined:  # nested: join the outer transaction
             return conn
         if self.durable and store._journal_pending:
             store.flush_journal()  # the journal keeps the order of exchanges
-        self.relaxed = relaxed = not self.durable and store.path != ":memory:"
+        self.relaxed = relaxed = not self.durable and local is not None
         if relaxed:
-            conn = store._local.current = store._relaxed_conn()
-        self.lock = lock = store._writer_lock()
+            conn = local.get("relaxed")
+            if conn is None:
+                conn = store._relaxed_conn()
+            local["current"] = conn
+        lock = None if local is None else local.get("lock_fd")
+        self.lock = lock = store._writer_lock() if lock is None else lock
         try:
             if lock is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
@@ -305,7 +320,7 @@ class _Transaction:
         if self.lock is not None:
             fcntl.flock(self.lock, fcntl.LOCK_UN)
         if self.relaxed:
-            self.store._local.current = None
+            self.local["current"] = None
 
 
 class StoreError(RuntimeError):
@@ -540,17 +555,18 @@ class Store:
     def importer_and_bonds(self, importer_number: str) -> tuple[dict | None, bool, list[dict]]:
         """One query for what a bond query answers: the importer (or None; the columns of
         ``ANSWER_IMPORTER_COLUMNS``), whether its PMS switch is set, and the rows of
-        :meth:`bonds_of`, in the same order."""
+        :meth:`bonds_of`, in the same order. One dict per row serves as both the importer
+        and its bond (their column names are distinct): no second dict, no slicing."""
         rows = self._tuples().execute(_IMPORTER_AND_BONDS, (importer_number,)).fetchall()
-        if len(rows) > 1:  # then every row names a bond (a LEFT JOIN without one gives one row)
-            rows.sort(key=_bond_order)
+        if len(rows) == 1:  # most importers: one bond, or none (a LEFT JOIN without one gives one row)
+            importer = dict(zip(_ANSWER_ROW_COLUMNS, rows[0]))
+            return importer, importer["pms_switch"] is not None, [importer] if importer["bond_number"] is not None else []
         if not rows:
             return None, False, []
-        n = len(ANSWER_IMPORTER_COLUMNS)
-        first = rows[0]
-        importer = dict(zip(ANSWER_IMPORTER_COLUMNS, first[:n]))
-        bonds = [dict(zip(_BOND_ROW_COLUMNS, row[n + 1:])) for row in rows if row[n + 1] is not None]
-        return importer, first[n] is not None, bonds
+        rows.sort(key=_bond_order)  # then every row names a bond
+        importer = dict(zip(_ANSWER_ROW_COLUMNS, rows[0]))
+        bonds = [importer, *(dict(zip(_ANSWER_ROW_COLUMNS, row)) for row in rows[1:])]
+        return importer, importer["pms_switch"] is not None, [b for b in bonds if b["bond_number"] is not None]
 
     def surety(self, code: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM sureties WHERE surety_code = ?", (code,)).fetchone()
@@ -573,13 +589,17 @@ class Store:
     def _tuples(self) -> sqlite3.Cursor:
         """A cursor of this thread's current connection whose rows are plain tuples (kept:
         the bond query's reads are on every query's path)."""
+        if self.path != ":memory:":  # Store.conn's attributes read once (a thread-local lookup is not cheap)
+            local = self._local.__dict__
+            conn = local.get("current") or local.get("conn")
+            cur = local.get("tuples")
+            if cur is not None and cur.connection is conn:
+                return cur
         conn = self.conn
-        cur = self._local.__dict__.get("tuples")
-        if cur is None or cur.connection is not conn:
-            cur = conn.cursor()
-            cur.row_factory = None
-            if self.path != ":memory:":  # one connection for every thread there: no shared cursor
-                self._local.tuples = cur
+        cur = conn.cursor()
+        cur.row_factory = None
+        if self.path != ":memory:":  # one connection for every thread there: no shared cursor
+            self._local.tuples = cur
         return cur
 
     def filer_by_token(self, token: str) -> sqlite3.Row | None:

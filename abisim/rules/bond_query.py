@@ -87,14 +87,16 @@ def answer_records(store: Store, importer_number: str | None, as_of: dt.date,
 
 def answer_values(store: Store, importer_number: str | None, as_of: dt.date,
                   address_request: str | None = None, layouts: LayoutSet | None = None,
-                  notes: list[str] | None = None) -> list[tuple[Layout, dict]]:
+                  notes: list[str] | None = None, *, well_formed: bool = False) -> list[tuple[Layout, dict]]:
     """:func:`answer_records` as (layout, field values) pairs: what the records are made
-    of, or written from directly (abisim.ki_fast)."""
+    of, or written from directly (abisim.ki_fast). ``well_formed``: the caller has checked
+    the number's format (the fast path's reading does), so it is not checked again."""
     ls = layouts or layout_set()
     plan = _answer_layouts(ls)
     k1, no_bond = plan.k1, plan.no_bond
     number = importer_number or ""
-    importer, switch, rows = store.importer_and_bonds(number) if importer_number_format(number) else (None, 0, 0)
+    importer, switch, rows = (store.importer_and_bonds(number) if well_formed or importer_number_format(number)
+                              else (None, 0, 0))
     if importer is None:
         return [(k1, dict(importer_number=importer_number, result_code=RESULT_NOT_ON_FILE, bond_amount=no_bond))]
     name = _cut(importer["name"], 32)
