@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import abisim
 from abisim.layouts import layout_set
 from abisim.sample import envelope
@@ -46,3 +48,13 @@ def rejected(data: bytes) -> list[str]:
     if not any(r.record_id == "X1" and r.condition_code == "999" for r in recs):
         return []
     return [r.condition_code for r in recs if r.record_id == "X1" and r.condition_code != "999"]
+
+
+def read_answer(s: socket.socket) -> bytes:
+    """One answer transmission from a TCP connection: up to and including its Z line."""
+    buf = b""
+    while not (buf.endswith(b"\n") and (buf.startswith(b"Z") or b"\nZ" in buf)):
+        chunk = s.recv(65536)
+        assert chunk, f"connection closed early: {buf!r}"
+        buf += chunk
+    return buf

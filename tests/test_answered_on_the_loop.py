@@ -11,21 +11,13 @@ import httpx
 
 from abisim.offload import OffloadPolicy, Offloader
 from abisim.server import Server
+from tests.sim_helpers import read_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 KI = (ROOT / "samples/answers/ki-magic-2.in.abi").read_bytes()
 KR = (ROOT / "samples/answers/ki-magic-2.out.abi").read_bytes()
 TP = (ROOT / "samples/answers/tp-voided.in.abi").read_bytes()
 TOKEN = {"Authorization": "Bearer xj5-sample-token"}
-
-
-def read_answer(s: socket.socket) -> bytes:
-    buf = b""
-    while not (buf.endswith(b"\n") and (buf.startswith(b"Z") or b"\nZ" in buf)):
-        chunk = s.recv(65536)
-        assert chunk, f"connection closed early: {buf!r}"
-        buf += chunk
-    return buf
 
 
 def test_which_transmissions_are_answered_on_the_loop(sim):

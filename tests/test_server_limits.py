@@ -18,6 +18,7 @@ from abisim.api import Limits
 from abisim.offload import OffloadPolicy
 from abisim.server import Server
 from abisim.tcp import TcpLimits, TransmissionSplitter, TransmissionTooLarge
+from tests.sim_helpers import read_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 KI = (ROOT / "samples/answers/ki-magic-2.in.abi").read_bytes()
@@ -49,15 +50,6 @@ def read_all(s: socket.socket) -> bytes:
     while chunk := s.recv(65536):
         out += chunk
     return out
-
-
-def read_answer(s: socket.socket) -> bytes:
-    buf = b""
-    while not (buf.endswith(b"\n") and (buf.startswith(b"Z") or b"\nZ" in buf)):
-        chunk = s.recv(65536)
-        assert chunk, f"connection closed early: {buf!r}"
-        buf += chunk
-    return buf
 
 
 def worst_ki(size: int, password: bytes = b"PASS01") -> bytes:
