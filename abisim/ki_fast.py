@@ -43,8 +43,6 @@ APPLICATION = {"A": "application_id", "B": "application_id", "Y": "application_i
 # What the answer's A and B change: the password is never echoed (§2.5).
 ANSWER_A_BLANK = ("password",)
 
-_CLASS = {"A": "[A-Z ]", "N": "[0-9]", "AN": "[A-Z0-9 ]", "X": r"[\x20-\x7e]", "S": " "}
-
 
 class Query(NamedTuple):
     """A recognized bond query: what the simulator needs to check and answer it."""
@@ -105,14 +103,14 @@ def _field_pattern(rid: str, f: Field, layout: Layout) -> str:
     elif kind in ("int", "date", "date8"):
         body = f"(?:[0-9]{{{n}}}| {{{n}}})"  # dates typed after the match
     elif f.codes == "importer_number":
-        body = f"{_CLASS[f.cls]}{{{n}}}"  # its format checked after the match
+        body = f"{validate.CLASS_PATTERNS[f.cls]}{{{n}}}"  # its format checked after the match
     elif f.codes:
         allowed = validate._SIMPLE_CODE_LISTS.get(f.codes)
         if allowed is None or not all(isinstance(c, str) and len(c) <= n for c in allowed):
             return f" {{{n}}}"  # a code the fast path does not judge: blank only
         body = "(?:" + "|".join(re.escape(c.ljust(n)) for c in sorted(allowed)) + f"| {{{n}}})"
     else:
-        body = f"{_CLASS[f.cls]}{{{n}}}"
+        body = f"{validate.CLASS_PATTERNS[f.cls]}{{{n}}}"
     wanted = f.name in CAPTURED.get(rid, ()) or rid == "K" or (rid, f.name) in SAME.values()
     return f"(?P<{_group(rid, f.name)}>{mandatory}{body})" if wanted else f"{mandatory}{body}"
 

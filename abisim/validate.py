@@ -20,7 +20,7 @@ from abisim.layouts import Field, Layout
 # The characters of each class, in one place. Class X is every printable ASCII byte,
 # lower case included (ruling 11: real 5106 and KR data carry mixed case); A and AN are
 # upper case, and lower case there is a field condition of the application, never X40.
-_CLASS_PATTERNS = {
+CLASS_PATTERNS = {
     "A": "[A-Z ]",
     "N": "[0-9]",
     "AN": "[A-Z0-9 ]",
@@ -184,7 +184,7 @@ def _field_pattern(f: Field) -> str:
         return f"(?:[0-9]{{{n}}}| {{{n}}})"
     if f.cls == "D" or kind in ("date", "date8"):
         return f"(?:[0-9]{{{n}}}| {{{n}}})"
-    return f"{_CLASS_PATTERNS[f.cls]}{{{n}}}"
+    return f"{CLASS_PATTERNS[f.cls]}{{{n}}}"
 
 
 @lru_cache(maxsize=None)
