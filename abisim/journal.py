@@ -140,20 +140,29 @@ def exchange_row(*, channel: str, request: bytes, answer: bytes | None, ms: floa
     sender, app = (None, None) if filer_code and application_id else _sender(request)
     keep = policy.bodies == "keep" or (policy.bodies == "errors" and (status != "accepted" or fault))
     max_body = policy.max_body
+    return _row(received, as_of, channel, filer_code or sender, application_id or app,
+                None if status != "accepted" else _answer_app(answer), status, fault, ms, request, answer,
+                blank_passwords(request[:max_body]).decode("latin-1") if keep else None,
+                _body(answer, keep, max_body), note)
+
+
+def _row(received: dt.datetime, as_of: dt.date, channel, filer_code, application_id, answer_application_id,
+         status, fault, ms: float, request: bytes, answer: bytes | None, request_kept, answer_kept, note) -> dict:
+    """A journal row's columns, in one place."""
     return {
         "received": received.isoformat(timespec="microseconds"),
         "as_of": as_of.isoformat(),
         "channel": channel,
-        "filer_code": filer_code or sender,
-        "application_id": application_id or app,
-        "answer_application_id": None if status != "accepted" else _answer_app(answer),
+        "filer_code": filer_code,
+        "application_id": application_id,
+        "answer_application_id": answer_application_id,
         "status": status,
         "fault": fault,
         "ms": round(ms, 3),
         "request_bytes": len(request),
         "answer_bytes": len(answer or b""),
-        "request": blank_passwords(request[:max_body]).decode("latin-1") if keep else None,
-        "answer": _body(answer, keep, max_body),
+        "request": request_kept,
+        "answer": answer_kept,
         "note": note,  # what the answer's layouts could not carry (ruling 18)
     }
 
@@ -173,22 +182,8 @@ def query_row(*, channel: str, request: bytes, answer: bytes, ms: float, as_of: 
     text = request.decode("latin-1")
     if text[first - 1:last].strip(" "):
         text = text[:first - 1] + " " * (last - first + 1) + text[last:]
-    return {
-        "received": received.isoformat(timespec="microseconds"),
-        "as_of": as_of.isoformat(),
-        "channel": channel,
-        "filer_code": filer_code,
-        "application_id": application_id,
-        "answer_application_id": _answer_app(answer),
-        "status": "accepted",
-        "fault": None,
-        "ms": round(ms, 3),
-        "request_bytes": len(request),
-        "answer_bytes": len(answer),
-        "request": text,
-        "answer": answer.decode("latin-1"),
-        "note": note,
-    }
+    return _row(received, as_of, channel, filer_code, application_id, _answer_app(answer), "accepted", None, ms,
+                request, answer, text, answer.decode("latin-1"), note)
 
 
 def access_line(row: dict) -> str:
